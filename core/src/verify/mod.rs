@@ -1,0 +1,230 @@
+//! Offline verification: from classified payloads and a trust bundle to a verdict.
+
+pub mod payload;
+
+use crate::certificate::{Claims, CompactJws};
+use crate::hallmark::Hallmark;
+use crate::keys::SignatureFault;
+use crate::ledger::LedgerEvent;
+use crate::tlog::proof::{ProofFailure, TlogProof};
+use crate::trust::{IssuerKey, TrustBundle, TrustError};
+use crate::verdict::{CertificateSummary, Dimension, DimensionState, Dimensions, ReasonCode, Verdict};
+
+pub use payload::Payload;
+
+/// Verifies certificates, hallmarks and ledger proofs against one trust bundle.
+/// Cheap to share between threads: it holds only the parsed bundle.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    trust: TrustBundle,
+}
+
+/// The reason code for a trust bundle that could not be loaded.
+pub fn trust_error_reason(error: &TrustError) -> ReasonCode {
+    match error {
+        TrustError::Rollback { .. } => ReasonCode::TrustBundleRollback,
+        TrustError::Expired { .. } => ReasonCode::TrustBundleExpired,
+        _ => ReasonCode::TrustBundleInvalid,
+    }
+}
+
+/// What the signature check established.
+struct SignatureOutcome {
+    dimension: DimensionState,
+    reasons: Vec<ReasonCode>,
+    summary: Option<CertificateSummary>,
+}
+
+impl Verifier {
+    /// A verifier over a loaded trust bundle.
+    pub fn new(trust: TrustBundle) -> Self {
+        Self { trust }
+    }
+
+    /// The trust bundle in use.
+    pub fn trust(&self) -> &TrustBundle {
+        &self.trust
+    }
+
+    /// Classifies each text (see [`Payload::classify`]) and verifies them together.
+    pub fn verify_texts<S: AsRef<str>>(&self, texts: &[S]) -> Verdict {
+        let payloads: Vec<Payload> = texts.iter().map(|t| Payload::classify(t.as_ref())).collect();
+        self.verify(&payloads)
+    }
+
+    /// Verifies a set of payloads scanned or loaded together: at most one
+    /// certificate, optionally its hallmark and its ledger proof.
+    pub fn verify(&self, payloads: &[Payload]) -> Verdict {
+        let mut certificates: Vec<&CompactJws> = Vec::new();
+        let (mut hallmarks, mut proofs, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
+        let mut foreign = 0;
+        for payload in payloads {
+            match payload {
+                Payload::Certificate(jws) if !certificates.contains(&jws) => certificates.push(jws),
+                Payload::Certificate(_) => {}
+                Payload::Hallmark(h) => hallmarks.push(h),
+                Payload::Proof(p) => proofs.push(p.as_ref()),
+                Payload::Malformed => reasons.push(ReasonCode::PayloadMalformed),
+                Payload::MalformedProof => reasons.push(ReasonCode::LedgerProofMalformed),
+                Payload::Foreign => foreign += 1,
+            }
+        }
+        let jws = match certificates.as_slice() {
+            [one] => *one,
+            [] => {
+                let reason = if !hallmarks.is_empty() || !proofs.is_empty() {
+                    ReasonCode::NoCertificate
+                } else if reasons.is_empty() && foreign > 0 {
+                    ReasonCode::NotTouchmarkCode
+                } else if reasons.is_empty() {
+                    ReasonCode::NoCodeFound
+                } else {
+                    ReasonCode::NoCertificate
+                };
+                reasons.push(reason);
+                return Verdict::from_parts(reasons, Dimensions::default(), None);
+            }
+            _ => return Verdict::inconclusive(ReasonCode::MultipleCertificates),
+        };
+
+        let mut dims = Dimensions::default();
+        // Claims are read before the signature only to find the serial and ledger;
+        // nothing from them reaches the verdict unless the signature verifies.
+        let claims = Claims::from_json(jws.payload()).ok();
+        let signature = self.check_signature(jws, claims.as_ref());
+        dims.signature = Dimension::new(signature.dimension);
+        reasons.extend(signature.reasons);
+
+        if let Some(claims) = &claims {
+            self.check_ledger(jws, claims, &proofs, &mut dims, &mut reasons);
+            dims.item_match = check_hallmarks(claims, &hallmarks, &mut reasons);
+        }
+        dims.status = Dimension::new(DimensionState::NotChecked);
+        reasons.push(ReasonCode::StatusNotChecked);
+        Verdict::from_parts(reasons, dims, signature.summary)
+    }
+
+    fn check_signature(&self, jws: &CompactJws, claims: Option<&Claims>) -> SignatureOutcome {
+        let fail = |state, reason| SignatureOutcome { dimension: state, reasons: vec![reason], summary: None };
+        if jws.header().alg != "EdDSA" {
+            return fail(DimensionState::Failed, ReasonCode::UnsupportedAlgorithm);
+        }
+        let found = self.trust.issuers.iter().find_map(|issuer| {
+            issuer.keys.iter().find(|k| k.key.short_id() == jws.header().kid).map(|k| (issuer, k))
+        });
+        let Some((issuer, key)) = found else {
+            let issuer_known = claims.is_some_and(|c| self.trust.issuer(&c.iss).is_some());
+            let reason = if issuer_known { ReasonCode::UnknownIssuerKey } else { ReasonCode::UnknownIssuer };
+            return fail(DimensionState::Unknown, reason);
+        };
+        match key.key.verify(jws.signing_input(), jws.signature()) {
+            Ok(()) => {}
+            Err(SignatureFault::Invalid) => return fail(DimensionState::Failed, ReasonCode::SignatureInvalid),
+            Err(SignatureFault::NonCanonical) => {
+                return fail(DimensionState::Failed, ReasonCode::SignatureNoncanonical)
+            }
+        }
+        let Some(claims) = claims else {
+            return fail(DimensionState::Unknown, ReasonCode::ClaimsInvalid);
+        };
+        if claims.iss != issuer.id {
+            return fail(DimensionState::Failed, ReasonCode::IssuerMismatch);
+        }
+        if let Some(reason) = key_window_problem(key, &claims.issued) {
+            return fail(DimensionState::Failed, reason);
+        }
+        SignatureOutcome {
+            dimension: DimensionState::Verified,
+            reasons: vec![],
+            summary: Some(CertificateSummary { issuer_name: issuer.name.clone(), claims: claims.clone() }),
+        }
+    }
+
+    fn check_ledger(
+        &self,
+        jws: &CompactJws,
+        claims: &Claims,
+        proofs: &[&TlogProof],
+        dims: &mut Dimensions,
+        reasons: &mut Vec<ReasonCode>,
+    ) {
+        let unknown = Dimension::new(DimensionState::Unknown);
+        let leaf = LedgerEvent::issue(&claims.serial, jws.as_str()).leaf_hash();
+        let Some(proof) = proofs
+            .iter()
+            .find(|p| p.checkpoint.origin == claims.ledger)
+            .or(proofs.first())
+        else {
+            (dims.ledger, dims.witnesses) = (unknown, unknown);
+            reasons.push(ReasonCode::LedgerProofMissing);
+            return;
+        };
+        if proof.checkpoint.origin != claims.ledger {
+            (dims.ledger, dims.witnesses) = (unknown, unknown);
+            reasons.push(ReasonCode::LedgerOriginMismatch);
+            return;
+        }
+        let failed = Dimension::new(DimensionState::Failed);
+        let report = match proof.verify(&self.trust.policy, &leaf) {
+            Ok(report) => report,
+            Err(failure) => {
+                let (ledger, witnesses, reason) = match failure {
+                    ProofFailure::UnknownLog(_) => (unknown, unknown, ReasonCode::LedgerUnknown),
+                    ProofFailure::LogSignatureInvalid(_) => (failed, unknown, ReasonCode::CheckpointSignatureInvalid),
+                    ProofFailure::CosignatureInvalid(_) => (unknown, failed, ReasonCode::CosignatureInvalid),
+                    ProofFailure::Inclusion(_) => (failed, unknown, ReasonCode::InclusionProofInvalid),
+                };
+                (dims.ledger, dims.witnesses) = (ledger, witnesses);
+                reasons.push(reason);
+                return;
+            }
+        };
+        let as_of = report.cosigners.iter().map(|c| c.timestamp).max();
+        dims.ledger = match report.inclusion {
+            Ok(()) => Dimension { state: DimensionState::Verified, as_of },
+            Err(_) => {
+                reasons.push(ReasonCode::InclusionProofInvalid);
+                failed
+            }
+        };
+        dims.witnesses = if report.quorum_met {
+            Dimension { state: DimensionState::Verified, as_of }
+        } else {
+            reasons.push(ReasonCode::WitnessQuorumNotMet);
+            Dimension { state: DimensionState::Unknown, as_of }
+        };
+    }
+}
+
+/// Checks a key's status and validity window against a certificate's issue date.
+fn key_window_problem(key: &IssuerKey, issued: &str) -> Option<ReasonCode> {
+    // Dates are validated `YYYY-MM-DD`, so string order is date order.
+    if key.revoked {
+        Some(ReasonCode::IssuerKeyRevoked)
+    } else if issued < key.valid_from.as_str() {
+        Some(ReasonCode::IssuerKeyNotYetValid)
+    } else if key.retired_from.as_deref().is_some_and(|r| issued >= r) {
+        Some(ReasonCode::IssuerKeyRetired)
+    } else {
+        None
+    }
+}
+
+/// Matches scanned hallmarks against the certificate's serial and commitment.
+fn check_hallmarks(claims: &Claims, hallmarks: &[&Hallmark], reasons: &mut Vec<ReasonCode>) -> Dimension {
+    if hallmarks.is_empty() {
+        reasons.push(ReasonCode::HallmarkNotScanned);
+        return Dimension::new(DimensionState::NotChecked);
+    }
+    for hallmark in hallmarks {
+        if hallmark.serial != claims.serial {
+            reasons.push(ReasonCode::HallmarkOtherPiece);
+            return Dimension::new(DimensionState::Failed);
+        }
+        if hallmark.commitment() != claims.hallmark {
+            reasons.push(ReasonCode::HallmarkMismatch);
+            return Dimension::new(DimensionState::Failed);
+        }
+    }
+    Dimension::new(DimensionState::Verified)
+}
