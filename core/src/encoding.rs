@@ -89,6 +89,9 @@ mod tests {
         assert_eq!(hex_encode(&[0xc7, 0x4f]), "c74f");
         assert_eq!(hex_decode("C74f"), Some(vec![0xc7, 0x4f]));
         assert_eq!(hex_decode("c7g4"), None);
-        assert_eq!(b32_decode(&b32_encode(b"hallmark")), Some(b"hallmark".to_vec()));
+        assert_eq!(
+            b32_decode(&b32_encode(b"hallmark")),
+            Some(b"hallmark".to_vec())
+        );
     }
 }

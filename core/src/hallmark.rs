@@ -45,7 +45,9 @@ pub struct Hallmark {
 impl Hallmark {
     /// Parses hallmark text.
     pub fn parse(text: &str) -> Result<Self, HallmarkError> {
-        let body = text.strip_prefix(HALLMARK_PREFIX).ok_or(HallmarkError::Prefix)?;
+        let body = text
+            .strip_prefix(HALLMARK_PREFIX)
+            .ok_or(HallmarkError::Prefix)?;
         let (serial, secret) = body.split_once(':').ok_or(HallmarkError::Malformed)?;
         if !is_valid_serial(serial) {
             return Err(HallmarkError::Malformed);
@@ -53,12 +55,19 @@ impl Hallmark {
         let secret = b32_decode(secret)
             .and_then(|s| <[u8; SECRET_LEN]>::try_from(s).ok())
             .ok_or(HallmarkError::Malformed)?;
-        Ok(Self { serial: serial.to_owned(), secret })
+        Ok(Self {
+            serial: serial.to_owned(),
+            secret,
+        })
     }
 
     /// The hallmark's text form.
     pub fn to_text(&self) -> String {
-        format!("{HALLMARK_PREFIX}{}:{}", self.serial, b32_encode(&self.secret))
+        format!(
+            "{HALLMARK_PREFIX}{}:{}",
+            self.serial,
+            b32_encode(&self.secret)
+        )
     }
 
     /// The commitment stored in the certificate:
@@ -80,13 +89,26 @@ mod tests {
 
     #[test]
     fn round_trips_and_rejects_malformed() {
-        let h = Hallmark { serial: "AUR-1".into(), secret: [9; SECRET_LEN] };
+        let h = Hallmark {
+            serial: "AUR-1".into(),
+            secret: [9; SECRET_LEN],
+        };
         let text = h.to_text();
         assert_eq!(text.len(), 5 + 5 + 1 + 26);
         assert_eq!(Hallmark::parse(&text).unwrap(), h);
         assert_eq!(Hallmark::parse("TMH1:AUR-1"), Err(HallmarkError::Malformed));
-        assert_eq!(Hallmark::parse("TMH1:aur:AAAA"), Err(HallmarkError::Malformed));
+        assert_eq!(
+            Hallmark::parse("TMH1:aur:AAAA"),
+            Err(HallmarkError::Malformed)
+        );
         assert_eq!(Hallmark::parse("TM1:/00"), Err(HallmarkError::Prefix));
-        assert_ne!(h.commitment(), Hallmark { serial: "AUR-2".into(), ..h.clone() }.commitment());
+        assert_ne!(
+            h.commitment(),
+            Hallmark {
+                serial: "AUR-2".into(),
+                ..h.clone()
+            }
+            .commitment()
+        );
     }
 }

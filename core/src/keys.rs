@@ -120,9 +120,7 @@ pub fn ed25519_verify(
     if key.verify_strict(message, &signature).is_ok() {
         return Ok(());
     }
-    let lax_accepts = key
-        .verify(message, &signature)
-        .is_ok();
+    let lax_accepts = key.verify(message, &signature).is_ok();
     if !scalar_is_canonical(&bytes[32..]) || key.is_weak() || lax_accepts {
         Err(SignatureFault::NonCanonical)
     } else {
@@ -193,7 +191,8 @@ impl VerifierKey {
     /// Verifies `signature` over `message` with Ed25519 `verify_strict`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), SignatureFault> {
         // A 32-byte string that is not a curve point cannot verify anything.
-        let key = VerifyingKey::from_bytes(&self.public_key).map_err(|_| SignatureFault::Invalid)?;
+        let key =
+            VerifyingKey::from_bytes(&self.public_key).map_err(|_| SignatureFault::Invalid)?;
         ed25519_verify(&key, message, signature)
     }
 
@@ -208,7 +207,13 @@ impl fmt::Display for VerifierKey {
         let mut material = Vec::with_capacity(33);
         material.push(self.kind.type_byte());
         material.extend_from_slice(&self.public_key);
-        write!(f, "{}+{:08x}+{}", self.name, self.key_id, b64_encode(&material))
+        write!(
+            f,
+            "{}+{:08x}+{}",
+            self.name,
+            self.key_id,
+            b64_encode(&material)
+        )
     }
 }
 
@@ -232,7 +237,11 @@ fn parse_key_id(id_hex: &str) -> Option<u32> {
     u32::from_str_radix(id_hex, 16).ok()
 }
 
-fn parse_key_parts(name: &str, id_hex: &str, key_b64: &str) -> Result<(KeyKind, [u8; 32]), KeyError> {
+fn parse_key_parts(
+    name: &str,
+    id_hex: &str,
+    key_b64: &str,
+) -> Result<(KeyKind, [u8; 32]), KeyError> {
     if !is_valid_key_name(name) {
         return Err(KeyError::InvalidName);
     }
@@ -256,12 +265,17 @@ impl SignerKey {
     pub fn from_seed(name: &str, kind: KeyKind, seed: [u8; 32]) -> Result<Self, KeyError> {
         let signing_key = SigningKey::from_bytes(&seed);
         let verifier = VerifierKey::new(name, kind, signing_key.verifying_key().to_bytes())?;
-        Ok(Self { verifier, signing_key })
+        Ok(Self {
+            verifier,
+            signing_key,
+        })
     }
 
     /// Parses an skey string (`PRIVATE+KEY+name+id+base64`).
     pub fn parse(skey: &str) -> Result<Self, KeyError> {
-        let rest = skey.strip_prefix("PRIVATE+KEY+").ok_or(KeyError::Malformed)?;
+        let rest = skey
+            .strip_prefix("PRIVATE+KEY+")
+            .ok_or(KeyError::Malformed)?;
         let (name, rest) = rest.split_once('+').ok_or(KeyError::Malformed)?;
         let (id_hex, key_b64) = rest.split_once('+').ok_or(KeyError::Malformed)?;
         let (kind, seed) = parse_key_parts(name, id_hex, key_b64)?;
@@ -342,7 +356,10 @@ mod tests {
             *s = (sum & 0xff) as u8;
             carry = sum >> 8;
         }
-        assert_eq!(signer.verifier().verify(b"m", &sig), Err(SignatureFault::NonCanonical));
+        assert_eq!(
+            signer.verifier().verify(b"m", &sig),
+            Err(SignatureFault::NonCanonical)
+        );
         sig[0] ^= 1;
         assert!(signer.verifier().verify(b"m", &sig).is_err());
     }
@@ -354,6 +371,9 @@ mod tests {
         let key = VerifierKey::new("weak", KeyKind::Ed25519, identity).unwrap();
         let mut sig = [0u8; 64];
         sig[0] = 1; // R = identity, S = 0
-        assert_eq!(key.verify(b"anything", &sig), Err(SignatureFault::NonCanonical));
+        assert_eq!(
+            key.verify(b"anything", &sig),
+            Err(SignatureFault::NonCanonical)
+        );
     }
 }

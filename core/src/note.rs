@@ -94,7 +94,9 @@ impl Note {
         let (text, signature_block) = (&message[..=split], &message[split + 2..]);
         let body = signature_block
             .strip_suffix('\n')
-            .ok_or(NoteError::Malformed("signature block must end in a newline"))?;
+            .ok_or(NoteError::Malformed(
+                "signature block must end in a newline",
+            ))?;
         let mut signatures = Vec::new();
         for line in body.split('\n') {
             if signatures.len() == MAX_SIGNATURES {
@@ -102,7 +104,10 @@ impl Note {
             }
             signatures.push(parse_signature_line(line)?);
         }
-        Ok(Self { text: text.to_owned(), signatures })
+        Ok(Self {
+            text: text.to_owned(),
+            signatures,
+        })
     }
 
     /// The note text, including its final newline.
@@ -128,7 +133,10 @@ impl Note {
                 .iter()
                 .find(|k| k.name() == sig.name && k.key_id() == sig.key_id)
             else {
-                if !unknown.iter().any(|(n, id)| *n == sig.name && *id == sig.key_id) {
+                if !unknown
+                    .iter()
+                    .any(|(n, id)| *n == sig.name && *id == sig.key_id)
+                {
                     unknown.push((sig.name.clone(), sig.key_id));
                 }
                 continue;
@@ -137,14 +145,24 @@ impl Note {
                 continue;
             }
             let timestamp = verify_one(&self.text, key, &sig.signature).map_err(|fault| {
-                NoteError::InvalidSignature { name: sig.name.clone(), fault }
+                NoteError::InvalidSignature {
+                    name: sig.name.clone(),
+                    fault,
+                }
             })?;
-            verified.push(VerifiedSignature { key: key.clone(), timestamp });
+            verified.push(VerifiedSignature {
+                key: key.clone(),
+                timestamp,
+            });
         }
         if verified.is_empty() {
             return Err(NoteError::NoKnownSignature);
         }
-        Ok(VerifiedNote { text: self.text.clone(), verified, unknown })
+        Ok(VerifiedNote {
+            text: self.text.clone(),
+            verified,
+            unknown,
+        })
     }
 
     /// Serializes the note exactly as parsed (or as built).
@@ -169,7 +187,10 @@ impl Note {
         if text.chars().any(|c| c < ' ' && c != '\n') {
             return Err(NoteError::Malformed("control character"));
         }
-        Ok(Self { text: text.to_owned(), signatures: Vec::new() })
+        Ok(Self {
+            text: text.to_owned(),
+            signatures: Vec::new(),
+        })
     }
 
     /// Adds a signature by `signer`. For a cosignature key, `timestamp` is the POSIX
@@ -186,7 +207,11 @@ impl Note {
             }
         }
         let signature = bytes.split_off(4);
-        let line = format!("{} {}", key.name(), b64_encode(&[&bytes[..], &signature].concat()));
+        let line = format!(
+            "{} {}",
+            key.name(),
+            b64_encode(&[&bytes[..], &signature].concat())
+        );
         self.signatures.push(NoteSignature {
             name: key.name().to_owned(),
             key_id: key.key_id(),
@@ -201,12 +226,19 @@ pub fn cosignature_message(text: &str, timestamp: u64) -> String {
     format!("cosignature/v1\ntime {timestamp}\n{text}")
 }
 
-fn verify_one(text: &str, key: &VerifierKey, signature: &[u8]) -> Result<Option<u64>, SignatureFault> {
+fn verify_one(
+    text: &str,
+    key: &VerifierKey,
+    signature: &[u8],
+) -> Result<Option<u64>, SignatureFault> {
     match key.kind() {
         KeyKind::Ed25519 => key.verify(text.as_bytes(), signature).map(|()| None),
         KeyKind::CosignatureV1 => {
-            let (time, sig) = signature.split_at_checked(8).ok_or(SignatureFault::Invalid)?;
-            let timestamp = u64::from_be_bytes(time.try_into().map_err(|_| SignatureFault::Invalid)?);
+            let (time, sig) = signature
+                .split_at_checked(8)
+                .ok_or(SignatureFault::Invalid)?;
+            let timestamp =
+                u64::from_be_bytes(time.try_into().map_err(|_| SignatureFault::Invalid)?);
             if timestamp > i64::MAX as u64 {
                 return Err(SignatureFault::Invalid);
             }
@@ -219,7 +251,9 @@ fn verify_one(text: &str, key: &VerifierKey, signature: &[u8]) -> Result<Option<
 fn parse_signature_line(line: &str) -> Result<NoteSignature, NoteError> {
     let rest = line
         .strip_prefix(SIGNATURE_PREFIX)
-        .ok_or(NoteError::Malformed("signature line must start with an em dash and a space"))?;
+        .ok_or(NoteError::Malformed(
+            "signature line must start with an em dash and a space",
+        ))?;
     let (name, b64) = rest.split_once(' ').unwrap_or((rest, ""));
     if !crate::keys::is_valid_key_name(name) {
         return Err(NoteError::Malformed("invalid key name on signature line"));
@@ -252,20 +286,27 @@ mod tests {
         let mut note = Note::unsigned(TEXT).unwrap();
         note.add_signature(&signer, 0);
         assert_eq!(note.to_text(), SIGNED);
-        let verified = Note::parse(SIGNED.as_bytes()).unwrap().verify(&[signer.verifier().clone()]).unwrap();
+        let verified = Note::parse(SIGNED.as_bytes())
+            .unwrap()
+            .verify(&[signer.verifier().clone()])
+            .unwrap();
         assert_eq!(verified.text, TEXT);
     }
 
     #[test]
     fn malformed_line_from_unknown_key_rejects() {
         let bad = format!("{SIGNED}\u{2014} Unknown !!!\n");
-        assert!(matches!(Note::parse(bad.as_bytes()), Err(NoteError::Malformed(_))));
+        assert!(matches!(
+            Note::parse(bad.as_bytes()),
+            Err(NoteError::Malformed(_))
+        ));
     }
 
     #[test]
     fn cosignature_round_trip() {
         let witness = SignerKey::from_seed("w.example", KeyKind::CosignatureV1, [3; 32]).unwrap();
-        let mut note = Note::unsigned("log\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n").unwrap();
+        let mut note =
+            Note::unsigned("log\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n").unwrap();
         note.add_signature(&witness, 1_700_000_000);
         let verified = Note::parse(note.to_text().as_bytes())
             .unwrap()

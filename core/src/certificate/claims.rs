@@ -99,7 +99,9 @@ pub enum ClaimsError {
 /// True for a valid serial number.
 pub fn is_valid_serial(serial: &str) -> bool {
     (1..=MAX_SERIAL_LEN).contains(&serial.len())
-        && serial.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        && serial
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// True for a `YYYY-MM-DD` date with a plausible month and day.
@@ -109,15 +111,21 @@ pub fn is_valid_date(date: &str) -> bool {
         return false;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |acc, d| d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0')))
+        b.get(r)?.iter().try_fold(0u32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
     };
-    matches!((digits(0..4), digits(5..7), digits(8..10)), (Some(_), Some(1..=12), Some(1..=31)))
+    matches!(
+        (digits(0..4), digits(5..7), digits(8..10)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
 }
 
 impl Claims {
     /// Parses and validates claims from JSON bytes.
     pub fn from_json(bytes: &[u8]) -> Result<Self, ClaimsError> {
-        let claims: Claims = serde_json::from_slice(bytes).map_err(|e| ClaimsError::Json(e.to_string()))?;
+        let claims: Claims =
+            serde_json::from_slice(bytes).map_err(|e| ClaimsError::Json(e.to_string()))?;
         claims.validate()?;
         Ok(claims)
     }

@@ -51,28 +51,44 @@ impl CompactJws {
             return Err(JwsError::TooLarge);
         }
         let mut parts = compact.split('.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(JwsError::Shape);
         };
         let header_bytes = b64url_decode(h).ok_or(JwsError::Shape)?;
         let payload = b64url_decode(p).ok_or(JwsError::Shape)?;
         let signature = b64url_decode(s).ok_or(JwsError::Shape)?;
-        let header: JwsHeader = serde_json::from_slice(&header_bytes).map_err(|_| JwsError::Header)?;
+        let header: JwsHeader =
+            serde_json::from_slice(&header_bytes).map_err(|_| JwsError::Header)?;
         if signature.len() != 64 {
             return Err(JwsError::SignatureLength);
         }
-        Ok(Self { compact: compact.to_owned(), header, payload, signature })
+        Ok(Self {
+            compact: compact.to_owned(),
+            header,
+            payload,
+            signature,
+        })
     }
 
     /// Builds and signs a JWS with `sign`, which receives the signing input.
     pub fn sign(kid: &str, payload: &[u8], sign: impl FnOnce(&[u8]) -> [u8; 64]) -> Self {
-        let header = JwsHeader { alg: "EdDSA".into(), kid: kid.into() };
+        let header = JwsHeader {
+            alg: "EdDSA".into(),
+            kid: kid.into(),
+        };
         // Serializing a struct of two strings cannot fail.
         let header_json = serde_json::to_vec(&header).unwrap_or_default();
         let input = format!("{}.{}", b64url_encode(&header_json), b64url_encode(payload));
         let signature = sign(input.as_bytes()).to_vec();
         let compact = format!("{input}.{}", b64url_encode(&signature));
-        Self { compact, header, payload: payload.to_vec(), signature }
+        Self {
+            compact,
+            header,
+            payload: payload.to_vec(),
+            signature,
+        }
     }
 
     /// The protected header.

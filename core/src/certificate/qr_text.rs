@@ -30,7 +30,9 @@ pub fn encode(jws: &str) -> String {
 
 /// Decodes certificate QR text back into the compact JWS.
 pub fn decode(text: &str) -> Result<String, QrTextError> {
-    let digits = text.strip_prefix(CERTIFICATE_PREFIX).ok_or(QrTextError::Prefix)?;
+    let digits = text
+        .strip_prefix(CERTIFICATE_PREFIX)
+        .ok_or(QrTextError::Prefix)?;
     let bytes = digits.as_bytes();
     if bytes.len() % 2 != 0 || !bytes.iter().all(u8::is_ascii_digit) {
         return Err(QrTextError::Digits);

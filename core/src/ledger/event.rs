@@ -111,16 +111,29 @@ impl LedgerEvent {
     /// The canonical record bytes.
     pub fn encode(&self) -> Vec<u8> {
         let text = match self {
-            LedgerEvent::Issue { serial, certificate } => {
+            LedgerEvent::Issue {
+                serial,
+                certificate,
+            } => {
                 format!("{HEADER}issue\nserial {serial}\ncertificate {certificate}\n")
             }
-            LedgerEvent::Transfer { serial, to } => format!("{HEADER}transfer\nserial {serial}\nto {to}\n"),
-            LedgerEvent::Status { serial, status } => {
-                format!("{HEADER}status\nserial {serial}\nstatus {}\n", status.as_str())
+            LedgerEvent::Transfer { serial, to } => {
+                format!("{HEADER}transfer\nserial {serial}\nto {to}\n")
             }
-            LedgerEvent::Service { serial, note } => format!("{HEADER}service\nserial {serial}\nnote {note}\n"),
+            LedgerEvent::Status { serial, status } => {
+                format!(
+                    "{HEADER}status\nserial {serial}\nstatus {}\n",
+                    status.as_str()
+                )
+            }
+            LedgerEvent::Service { serial, note } => {
+                format!("{HEADER}service\nserial {serial}\nnote {note}\n")
+            }
             LedgerEvent::EditionManifest { edition, serials } => {
-                format!("{HEADER}edition\nedition {edition}\nserials {}\n", serials.join(" "))
+                format!(
+                    "{HEADER}edition\nedition {edition}\nserials {}\n",
+                    serials.join(" ")
+                )
             }
         };
         text.into_bytes()
@@ -137,25 +150,49 @@ impl LedgerEvent {
             return Err(EventError);
         }
         let text = std::str::from_utf8(bytes).map_err(|_| EventError)?;
-        let body = text.strip_prefix(HEADER).and_then(|t| t.strip_suffix('\n')).ok_or(EventError)?;
+        let body = text
+            .strip_prefix(HEADER)
+            .and_then(|t| t.strip_suffix('\n'))
+            .ok_or(EventError)?;
         let mut lines = body.split('\n');
         let kind = lines.next().ok_or(EventError)?;
         let mut field = |key: &str| -> Result<&str, EventError> {
-            let value = lines.next().and_then(|l| l.strip_prefix(key)).and_then(|l| l.strip_prefix(' '));
+            let value = lines
+                .next()
+                .and_then(|l| l.strip_prefix(key))
+                .and_then(|l| l.strip_prefix(' '));
             value.filter(|v| is_single_line(v)).ok_or(EventError)
         };
-        let serial_field = |v: &str| if is_valid_serial(v) { Ok(v.to_owned()) } else { Err(EventError) };
+        let serial_field = |v: &str| {
+            if is_valid_serial(v) {
+                Ok(v.to_owned())
+            } else {
+                Err(EventError)
+            }
+        };
         let event = match kind {
-            "issue" => LedgerEvent::Issue { serial: serial_field(field("serial")?)?, certificate: field("certificate")?.to_owned() },
-            "transfer" => LedgerEvent::Transfer { serial: serial_field(field("serial")?)?, to: field("to")?.to_owned() },
+            "issue" => LedgerEvent::Issue {
+                serial: serial_field(field("serial")?)?,
+                certificate: field("certificate")?.to_owned(),
+            },
+            "transfer" => LedgerEvent::Transfer {
+                serial: serial_field(field("serial")?)?,
+                to: field("to")?.to_owned(),
+            },
             "status" => LedgerEvent::Status {
                 serial: serial_field(field("serial")?)?,
                 status: PieceStatus::parse(field("status")?).ok_or(EventError)?,
             },
-            "service" => LedgerEvent::Service { serial: serial_field(field("serial")?)?, note: field("note")?.to_owned() },
+            "service" => LedgerEvent::Service {
+                serial: serial_field(field("serial")?)?,
+                note: field("note")?.to_owned(),
+            },
             "edition" => LedgerEvent::EditionManifest {
                 edition: field("edition")?.to_owned(),
-                serials: field("serials")?.split(' ').map(serial_field).collect::<Result<_, _>>()?,
+                serials: field("serials")?
+                    .split(' ')
+                    .map(serial_field)
+                    .collect::<Result<_, _>>()?,
             },
             _ => return Err(EventError),
         };
@@ -175,15 +212,32 @@ mod tests {
     fn every_kind_round_trips_and_kinds_are_separated() {
         let events = [
             LedgerEvent::issue("AUR-1", "a.b.c"),
-            LedgerEvent::Transfer { serial: "AUR-1".into(), to: "h1".into() },
-            LedgerEvent::Status { serial: "AUR-1".into(), status: PieceStatus::Stolen },
-            LedgerEvent::Service { serial: "AUR-1".into(), note: "resized to 54".into() },
-            LedgerEvent::EditionManifest { edition: "aurora".into(), serials: vec!["AUR-1".into(), "AUR-2".into()] },
+            LedgerEvent::Transfer {
+                serial: "AUR-1".into(),
+                to: "h1".into(),
+            },
+            LedgerEvent::Status {
+                serial: "AUR-1".into(),
+                status: PieceStatus::Stolen,
+            },
+            LedgerEvent::Service {
+                serial: "AUR-1".into(),
+                note: "resized to 54".into(),
+            },
+            LedgerEvent::EditionManifest {
+                edition: "aurora".into(),
+                serials: vec!["AUR-1".into(), "AUR-2".into()],
+            },
         ];
         for event in &events {
             assert_eq!(&LedgerEvent::decode(&event.encode()).unwrap(), event);
         }
-        assert!(LedgerEvent::decode(b"touchmark/event/v1 issue\nserial AUR-1\ncertificate x\nextra y\n").is_err());
-        assert!(LedgerEvent::decode(b"touchmark/event/v1 status\nserial AUR-1\nstatus gone\n").is_err());
+        assert!(LedgerEvent::decode(
+            b"touchmark/event/v1 issue\nserial AUR-1\ncertificate x\nextra y\n"
+        )
+        .is_err());
+        assert!(
+            LedgerEvent::decode(b"touchmark/event/v1 status\nserial AUR-1\nstatus gone\n").is_err()
+        );
     }
 }

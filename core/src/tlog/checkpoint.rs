@@ -36,7 +36,8 @@ impl Checkpoint {
     pub fn parse(text: &str) -> Result<Self, CheckpointError> {
         let body = text.strip_suffix('\n').ok_or(CheckpointError::Shape)?;
         let mut lines = body.split('\n');
-        let (Some(origin), Some(size), Some(root)) = (lines.next(), lines.next(), lines.next()) else {
+        let (Some(origin), Some(size), Some(root)) = (lines.next(), lines.next(), lines.next())
+        else {
             return Err(CheckpointError::Shape);
         };
         let extensions: Vec<String> = lines.map(str::to_owned).collect();
@@ -53,7 +54,12 @@ impl Checkpoint {
 
     /// The note text of this checkpoint, ending in a newline.
     pub fn to_text(&self) -> String {
-        let mut text = format!("{}\n{}\n{}\n", self.origin, self.size, b64_encode(&self.root_hash));
+        let mut text = format!(
+            "{}\n{}\n{}\n",
+            self.origin,
+            self.size,
+            b64_encode(&self.root_hash)
+        );
         for line in &self.extensions {
             text.push_str(line);
             text.push('\n');
@@ -68,7 +74,8 @@ mod tests {
 
     #[test]
     fn parses_and_prints_the_spec_example() {
-        let text = "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+        let text =
+            "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
         let checkpoint = Checkpoint::parse(text).unwrap();
         assert_eq!(checkpoint.size, 20_852_163);
         assert_eq!(checkpoint.to_text(), text);

@@ -41,7 +41,11 @@ pub fn empty_root() -> Hash {
 
 /// `SHA-256(0x00 || data)`: the RFC 6962 leaf hash.
 pub fn leaf_hash(data: &[u8]) -> Hash {
-    Sha256::new().chain_update([0x00]).chain_update(data).finalize().into()
+    Sha256::new()
+        .chain_update([0x00])
+        .chain_update(data)
+        .finalize()
+        .into()
 }
 
 /// `SHA-256(0x01 || left || right)`: the RFC 6962 interior node hash.
@@ -63,7 +67,10 @@ pub fn verify_inclusion(
     root: &Hash,
 ) -> Result<(), ProofError> {
     if index >= tree_size {
-        return Err(ProofError::IndexOutOfRange { index, size: tree_size });
+        return Err(ProofError::IndexOutOfRange {
+            index,
+            size: tree_size,
+        });
     }
     if proof.len() > MAX_PROOF_HASHES {
         return Err(ProofError::WrongLength);
@@ -110,7 +117,11 @@ pub fn verify_consistency(
         if !proof.is_empty() {
             return Err(ProofError::WrongLength);
         }
-        return if root1 == root2 { Ok(()) } else { Err(ProofError::RootMismatch) };
+        return if root1 == root2 {
+            Ok(())
+        } else {
+            Err(ProofError::RootMismatch)
+        };
     }
     if size1 == 0 {
         return Err(ProofError::InvalidSizes);
@@ -171,7 +182,10 @@ pub fn root_from_leaves(leaves: &[Hash]) -> Hash {
         1 => leaves[0],
         n => {
             let k = split_point(n);
-            node_hash(&root_from_leaves(&leaves[..k]), &root_from_leaves(&leaves[k..]))
+            node_hash(
+                &root_from_leaves(&leaves[..k]),
+                &root_from_leaves(&leaves[k..]),
+            )
         }
     }
 }
@@ -266,7 +280,9 @@ mod tests {
                 let proof = consistency_proof(&tree, m).unwrap();
                 verify_consistency(m as u64, n as u64, &proof, &root1, &root2).unwrap();
                 if m < n {
-                    assert!(verify_consistency(m as u64, n as u64, &proof, &root2, &root2).is_err());
+                    assert!(
+                        verify_consistency(m as u64, n as u64, &proof, &root2, &root2).is_err()
+                    );
                 }
             }
         }

@@ -107,16 +107,25 @@ impl Policy {
         if bytes.len() > MAX_POLICY_BYTES {
             return Err(PolicyError::TooLarge);
         }
-        let mut policy = Policy { logs: vec![], witnesses: vec![], groups: vec![], quorum: None };
+        let mut policy = Policy {
+            logs: vec![],
+            witnesses: vec![],
+            groups: vec![],
+            quorum: None,
+        };
         let mut has_quorum = false;
         for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
             let line = i + 1;
             if raw.iter().any(|&b| b < 0x20 && b != b'\t' || b == 0x7f) {
                 return Err(PolicyError::Character { line });
             }
-            let fields: Vec<&[u8]> =
-                raw.split(|b| is_policy_space(*b)).filter(|f| !f.is_empty()).collect();
-            let Some((keyword, args)) = fields.split_first() else { continue };
+            let fields: Vec<&[u8]> = raw
+                .split(|b| is_policy_space(*b))
+                .filter(|f| !f.is_empty())
+                .collect();
+            let Some((keyword, args)) = fields.split_first() else {
+                continue;
+            };
             if keyword.starts_with(b"#") {
                 continue;
             }
@@ -126,17 +135,38 @@ impl Policy {
                 b"group" => policy.add_group(line, args)?,
                 b"quorum" => {
                     if has_quorum {
-                        return Err(PolicyError::Syntax { line, what: "more than one quorum line" });
+                        return Err(PolicyError::Syntax {
+                            line,
+                            what: "more than one quorum line",
+                        });
                     }
                     let [name] = args else {
-                        return Err(PolicyError::Syntax { line, what: "quorum takes one name" });
+                        return Err(PolicyError::Syntax {
+                            line,
+                            what: "quorum takes one name",
+                        });
                     };
-                    policy.quorum = if *name == b"none" { None } else { Some(policy.lookup(line, name)?) };
+                    policy.quorum = if *name == b"none" {
+                        None
+                    } else {
+                        Some(policy.lookup(line, name)?)
+                    };
                     has_quorum = true;
                 }
-                _ => return Err(PolicyError::Syntax { line, what: "unknown keyword" }),
+                _ => {
+                    return Err(PolicyError::Syntax {
+                        line,
+                        what: "unknown keyword",
+                    })
+                }
             }
-            if policy.logs.len().max(policy.witnesses.len()).max(policy.groups.len()) > MAX_POLICY_ITEMS {
+            if policy
+                .logs
+                .len()
+                .max(policy.witnesses.len())
+                .max(policy.groups.len())
+                > MAX_POLICY_ITEMS
+            {
                 return Err(PolicyError::TooLarge);
             }
         }
@@ -150,11 +180,19 @@ impl Policy {
         let (vkey, url) = match args {
             [vkey] => (*vkey, None),
             [vkey, url] => (*vkey, Some(utf8(line, url)?)),
-            _ => return Err(PolicyError::Syntax { line, what: "log takes a vkey and an optional URL" }),
+            _ => {
+                return Err(PolicyError::Syntax {
+                    line,
+                    what: "log takes a vkey and an optional URL",
+                })
+            }
         };
         let key = parse_key(line, vkey, KeyKind::Ed25519)?;
         if self.logs.iter().any(|l| l.key.same_public_key(&key)) {
-            return Err(PolicyError::Key { line, what: "duplicate log key".into() });
+            return Err(PolicyError::Key {
+                line,
+                what: "duplicate log key".into(),
+            });
         }
         self.logs.push(PolicyLog { key, url });
         Ok(())
@@ -164,31 +202,53 @@ impl Policy {
         let (name, vkey, url) = match args {
             [name, vkey] => (*name, *vkey, None),
             [name, vkey, url] => (*name, *vkey, Some(utf8(line, url)?)),
-            _ => return Err(PolicyError::Syntax { line, what: "witness takes a name, a vkey and an optional URL" }),
+            _ => {
+                return Err(PolicyError::Syntax {
+                    line,
+                    what: "witness takes a name, a vkey and an optional URL",
+                })
+            }
         };
         self.check_new_name(line, name)?;
         let key = parse_key(line, vkey, KeyKind::CosignatureV1)?;
         if self.witnesses.iter().any(|w| w.key.same_public_key(&key)) {
-            return Err(PolicyError::Key { line, what: "duplicate witness key".into() });
+            return Err(PolicyError::Key {
+                line,
+                what: "duplicate witness key".into(),
+            });
         }
-        self.witnesses.push(PolicyWitness { name: name.to_vec(), key, url });
+        self.witnesses.push(PolicyWitness {
+            name: name.to_vec(),
+            key,
+            url,
+        });
         Ok(())
     }
 
     fn add_group(&mut self, line: usize, args: &[&[u8]]) -> Result<(), PolicyError> {
         let [name, threshold, members @ ..] = args else {
-            return Err(PolicyError::Syntax { line, what: "group takes a name, a threshold and members" });
+            return Err(PolicyError::Syntax {
+                line,
+                what: "group takes a name, a threshold and members",
+            });
         };
         if members.is_empty() {
-            return Err(PolicyError::Syntax { line, what: "group needs at least one member" });
+            return Err(PolicyError::Syntax {
+                line,
+                what: "group needs at least one member",
+            });
         }
         self.check_new_name(line, name)?;
         let mut resolved = Vec::with_capacity(members.len());
         for member in members {
             let m = self.lookup(line, member)?;
-            let already = resolved.contains(&m) || self.groups.iter().any(|g| g.members.contains(&m));
+            let already =
+                resolved.contains(&m) || self.groups.iter().any(|g| g.members.contains(&m));
             if already {
-                return Err(PolicyError::Syntax { line, what: "a name may be a group member only once" });
+                return Err(PolicyError::Syntax {
+                    line,
+                    what: "a name may be a group member only once",
+                });
             }
             resolved.push(m);
         }
@@ -201,18 +261,33 @@ impl Policy {
                 .and_then(crate::encoding::parse_decimal)
                 .and_then(|k| usize::try_from(k).ok())
                 .filter(|k| (1..=n).contains(k))
-                .ok_or(PolicyError::Syntax { line, what: "threshold must be all, any or 1..=n" })?,
+                .ok_or(PolicyError::Syntax {
+                    line,
+                    what: "threshold must be all, any or 1..=n",
+                })?,
         };
-        self.groups.push(PolicyGroup { name: name.to_vec(), threshold, members: resolved });
+        self.groups.push(PolicyGroup {
+            name: name.to_vec(),
+            threshold,
+            members: resolved,
+        });
         Ok(())
     }
 
     fn check_new_name(&self, line: usize, name: &[u8]) -> Result<(), PolicyError> {
         if name == b"none" || name.starts_with(b"#") {
-            return Err(PolicyError::Syntax { line, what: "reserved name" });
+            return Err(PolicyError::Syntax {
+                line,
+                what: "reserved name",
+            });
         }
-        if self.witnesses.iter().any(|w| w.name == name) || self.groups.iter().any(|g| g.name == name) {
-            return Err(PolicyError::Syntax { line, what: "name defined twice" });
+        if self.witnesses.iter().any(|w| w.name == name)
+            || self.groups.iter().any(|g| g.name == name)
+        {
+            return Err(PolicyError::Syntax {
+                line,
+                what: "name defined twice",
+            });
         }
         Ok(())
     }
@@ -224,7 +299,10 @@ impl Policy {
         if let Some(i) = self.groups.iter().position(|g| g.name == name) {
             return Ok(Member::Group(i));
         }
-        Err(PolicyError::Syntax { line, what: "name not defined on an earlier line" })
+        Err(PolicyError::Syntax {
+            line,
+            what: "name not defined on an earlier line",
+        })
     }
 
     /// Every key a checkpoint may be verified with: log keys, then witness keys.
@@ -250,21 +328,38 @@ impl Policy {
             Member::Witness(i) => cosigned.get(i).copied().unwrap_or(false),
             Member::Group(g) => self.groups.get(g).is_some_and(|group| {
                 // Groups only refer to earlier groups, so recursion terminates.
-                group.members.iter().filter(|m| self.witnessed(**m, cosigned)).count() >= group.threshold
+                group
+                    .members
+                    .iter()
+                    .filter(|m| self.witnessed(**m, cosigned))
+                    .count()
+                    >= group.threshold
             }),
         }
     }
 }
 
 fn utf8(line: usize, bytes: &[u8]) -> Result<String, PolicyError> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| PolicyError::Syntax { line, what: "not UTF-8" })
+    String::from_utf8(bytes.to_vec()).map_err(|_| PolicyError::Syntax {
+        line,
+        what: "not UTF-8",
+    })
 }
 
 fn parse_key(line: usize, vkey: &[u8], kind: KeyKind) -> Result<VerifierKey, PolicyError> {
-    let text = std::str::from_utf8(vkey).map_err(|_| PolicyError::Key { line, what: "not UTF-8".into() })?;
-    let key = VerifierKey::parse(text).map_err(|e| PolicyError::Key { line, what: e.to_string() })?;
+    let text = std::str::from_utf8(vkey).map_err(|_| PolicyError::Key {
+        line,
+        what: "not UTF-8".into(),
+    })?;
+    let key = VerifierKey::parse(text).map_err(|e| PolicyError::Key {
+        line,
+        what: e.to_string(),
+    })?;
     if key.kind() != kind {
-        return Err(PolicyError::Key { line, what: "wrong signature type for this role".into() });
+        return Err(PolicyError::Key {
+            line,
+            what: "wrong signature type for this role".into(),
+        });
     }
     Ok(key)
 }
@@ -275,14 +370,23 @@ mod tests {
     use crate::keys::SignerKey;
 
     fn vkey(name: &str, kind: KeyKind, seed: u8) -> String {
-        SignerKey::from_seed(name, kind, [seed; 32]).unwrap().verifier().to_string()
+        SignerKey::from_seed(name, kind, [seed; 32])
+            .unwrap()
+            .verifier()
+            .to_string()
     }
 
     #[test]
     fn two_level_groups_evaluate_as_the_spec_example() {
-        let mut text = format!("# example\nlog {}\n", vkey("log.example", KeyKind::Ed25519, 1));
+        let mut text = format!(
+            "# example\nlog {}\n",
+            vkey("log.example", KeyKind::Ed25519, 1)
+        );
         for (i, n) in ["X1", "X2", "X3", "Y1", "Y2", "Y3"].iter().enumerate() {
-            text += &format!("witness {n} {}\n", vkey(n, KeyKind::CosignatureV1, 10 + i as u8));
+            text += &format!(
+                "witness {n} {}\n",
+                vkey(n, KeyKind::CosignatureV1, 10 + i as u8)
+            );
         }
         text += "group X 2 X1 X2 X3\n\tgroup Y any Y1 Y2 Y3  \ngroup XY all X Y\nquorum XY\n";
         let policy = Policy::parse(text.as_bytes()).unwrap();

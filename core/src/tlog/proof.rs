@@ -90,15 +90,20 @@ impl TlogProof {
         if bytes.len() > MAX_PROOF_BYTES {
             return Err(ProofParseError::TooLarge);
         }
-        let text = std::str::from_utf8(bytes).map_err(|_| ProofParseError::Malformed("not UTF-8"))?;
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| ProofParseError::Malformed("not UTF-8"))?;
         let mut rest = text;
         let mut next_line = || -> Result<&str, ProofParseError> {
-            let (line, tail) = rest.split_once('\n').ok_or(ProofParseError::Malformed("truncated"))?;
+            let (line, tail) = rest
+                .split_once('\n')
+                .ok_or(ProofParseError::Malformed("truncated"))?;
             rest = tail;
             Ok(line)
         };
         if next_line()? != PROOF_HEADER {
-            return Err(ProofParseError::Malformed("first line must be c2sp.org/tlog-proof@v1"));
+            return Err(ProofParseError::Malformed(
+                "first line must be c2sp.org/tlog-proof@v1",
+            ));
         }
         let mut line = next_line()?;
         let mut extra = None;
@@ -117,13 +122,23 @@ impl TlogProof {
                 break;
             }
             if inclusion.len() == MAX_PROOF_HASHES {
-                return Err(ProofParseError::Malformed("too many inclusion proof hashes"));
+                return Err(ProofParseError::Malformed(
+                    "too many inclusion proof hashes",
+                ));
             }
-            inclusion.push(b64_hash(line).ok_or(ProofParseError::Malformed("proof hash is not base64 of 32 bytes"))?);
+            inclusion.push(b64_hash(line).ok_or(ProofParseError::Malformed(
+                "proof hash is not base64 of 32 bytes",
+            ))?);
         }
         let note = Note::parse(rest.as_bytes())?;
         let checkpoint = Checkpoint::parse(note.text())?;
-        Ok(Self { extra, index, inclusion, note, checkpoint })
+        Ok(Self {
+            extra,
+            index,
+            inclusion,
+            note,
+            checkpoint,
+        })
     }
 
     /// Serializes the proof.
@@ -160,9 +175,10 @@ impl TlogProof {
             }
             _ => ProofFailure::UnknownLog(origin.clone()),
         })?;
-        let signed_by_log = verified.verified.iter().any(|sig| {
-            sig.key.name() == origin && policy.logs.iter().any(|l| l.key == sig.key)
-        });
+        let signed_by_log = verified
+            .verified
+            .iter()
+            .any(|sig| sig.key.name() == origin && policy.logs.iter().any(|l| l.key == sig.key));
         if !signed_by_log {
             return Err(ProofFailure::UnknownLog(origin.clone()));
         }
@@ -171,7 +187,10 @@ impl TlogProof {
         for sig in &verified.verified {
             if let Some(i) = policy.witnesses.iter().position(|w| w.key == sig.key) {
                 flags[i] = true;
-                cosigners.push(Cosigner { name: sig.key.name().to_owned(), timestamp: sig.timestamp.unwrap_or(0) });
+                cosigners.push(Cosigner {
+                    name: sig.key.name().to_owned(),
+                    timestamp: sig.timestamp.unwrap_or(0),
+                });
             }
         }
         let inclusion = verify_inclusion(

@@ -19,7 +19,13 @@ pub fn index_path(index: u64) -> String {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, g)| if i == last { format!("{g:03}") } else { format!("x{g:03}") })
+        .map(|(i, g)| {
+            if i == last {
+                format!("{g:03}")
+            } else {
+                format!("x{g:03}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -53,7 +59,11 @@ pub fn partial_width(level: u8, size: u64) -> Option<u8> {
 pub fn entries_path_for(seq: u64, size: u64) -> String {
     let index = seq / TILE_WIDTH;
     let full_bundles = size / TILE_WIDTH;
-    let width = if index < full_bundles { None } else { partial_width(0, size) };
+    let width = if index < full_bundles {
+        None
+    } else {
+        partial_width(0, size)
+    };
     entries_path(index, width)
 }
 
@@ -65,7 +75,10 @@ mod tests {
     fn matches_the_spec_examples() {
         assert_eq!(index_path(1_234_067), "x001/x234/067");
         assert_eq!(tile_path(0, 0, Some(255)), "tile/0/000.p/255");
-        assert_eq!(tile_path(15, 123_456_789, Some(41)), "tile/15/x123/x456/789.p/41");
+        assert_eq!(
+            tile_path(15, 123_456_789, Some(41)),
+            "tile/15/x123/x456/789.p/41"
+        );
         assert_eq!(entries_path_for(256, 257), "tile/entries/001.p/1");
         assert_eq!(entries_path_for(3, 257), "tile/entries/000");
         // 70,000 leaves: level 1 partial width 17, level 2 width 1.

@@ -133,21 +133,36 @@ pub struct TrustBundle {
 impl TrustBundle {
     /// Verifies a bundle file against pinned root keys and the lowest acceptable
     /// version, and checks expiry at `now` (POSIX seconds).
-    pub fn load(bytes: &[u8], roots: &[VerifierKey], min_version: u64, now: u64) -> Result<Self, TrustError> {
+    pub fn load(
+        bytes: &[u8],
+        roots: &[VerifierKey],
+        min_version: u64,
+        now: u64,
+    ) -> Result<Self, TrustError> {
         let note = Note::parse(bytes)?;
         let verified = note.verify(roots)?;
         let body: BundleBody =
             serde_json::from_str(&verified.text).map_err(|e| TrustError::Body(e.to_string()))?;
         if body.format != BUNDLE_FORMAT {
-            return Err(TrustError::Body(format!("unknown format {:?}", body.format)));
+            return Err(TrustError::Body(format!(
+                "unknown format {:?}",
+                body.format
+            )));
         }
         if body.version < min_version {
-            return Err(TrustError::Rollback { found: body.version, minimum: min_version });
+            return Err(TrustError::Rollback {
+                found: body.version,
+                minimum: min_version,
+            });
         }
         if let Some(expired_at) = body.expires_at.filter(|t| *t <= now) {
             return Err(TrustError::Expired { expired_at });
         }
-        let issuers = body.issuers.iter().map(parse_issuer).collect::<Result<_, _>>()?;
+        let issuers = body
+            .issuers
+            .iter()
+            .map(parse_issuer)
+            .collect::<Result<_, _>>()?;
         Ok(Self {
             version: body.version,
             expires_at: body.expires_at,
@@ -163,7 +178,10 @@ impl TrustBundle {
 }
 
 fn parse_issuer(entry: &IssuerEntry) -> Result<Issuer, TrustError> {
-    let fail = |what: String| TrustError::IssuerKey { issuer: entry.id.clone(), what };
+    let fail = |what: String| TrustError::IssuerKey {
+        issuer: entry.id.clone(),
+        what,
+    };
     let keys = entry
         .keys
         .iter()
@@ -172,14 +190,24 @@ fn parse_issuer(entry: &IssuerEntry) -> Result<Issuer, TrustError> {
             if key.kind() != KeyKind::Ed25519 {
                 return Err(fail("issuer keys must be Ed25519 (type 0x01)".into()));
             }
-            let dates_ok = is_valid_date(&k.valid_from) && k.retired_from.as_deref().is_none_or(is_valid_date);
+            let dates_ok =
+                is_valid_date(&k.valid_from) && k.retired_from.as_deref().is_none_or(is_valid_date);
             if !dates_ok {
                 return Err(fail("dates must be YYYY-MM-DD".into()));
             }
-            Ok(IssuerKey { key, valid_from: k.valid_from.clone(), retired_from: k.retired_from.clone(), revoked: k.revoked })
+            Ok(IssuerKey {
+                key,
+                valid_from: k.valid_from.clone(),
+                retired_from: k.retired_from.clone(),
+                revoked: k.revoked,
+            })
         })
         .collect::<Result<_, _>>()?;
-    Ok(Issuer { id: entry.id.clone(), name: entry.name.clone(), keys })
+    Ok(Issuer {
+        id: entry.id.clone(),
+        name: entry.name.clone(),
+        keys,
+    })
 }
 
 /// Serializes a body to the note text that a root key signs.

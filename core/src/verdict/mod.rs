@@ -125,9 +125,13 @@ impl Verdict {
         ];
         let failed = all.iter().any(|d| d.state == DimensionState::Failed)
             || reasons.iter().any(|r| r.effect() == Effect::NotAuthentic);
-        let proven = [dimensions.signature, dimensions.ledger, dimensions.witnesses]
-            .iter()
-            .all(|d| d.state == DimensionState::Verified)
+        let proven = [
+            dimensions.signature,
+            dimensions.ledger,
+            dimensions.witnesses,
+        ]
+        .iter()
+        .all(|d| d.state == DimensionState::Verified)
             && !reasons.iter().any(|r| r.effect() == Effect::Inconclusive);
         let verdict = if failed {
             Overall::NotAuthentic
@@ -136,7 +140,12 @@ impl Verdict {
         } else {
             Overall::Inconclusive
         };
-        Self { verdict, reasons, dimensions, certificate }
+        Self {
+            verdict,
+            reasons,
+            dimensions,
+            certificate,
+        }
     }
 
     /// An inconclusive verdict for a problem before any check could run (capture,
@@ -153,19 +162,33 @@ mod tests {
     #[test]
     fn failed_dimension_wins_and_authentic_needs_three_proofs() {
         let mut dims = Dimensions::default();
-        assert_eq!(Verdict::from_parts(vec![], dims, None).verdict, Overall::Inconclusive);
+        assert_eq!(
+            Verdict::from_parts(vec![], dims, None).verdict,
+            Overall::Inconclusive
+        );
         dims.signature = Dimension::new(DimensionState::Verified);
         dims.ledger = Dimension::new(DimensionState::Verified);
         dims.witnesses = Dimension::new(DimensionState::Verified);
         let notes = vec![ReasonCode::StatusNotChecked, ReasonCode::HallmarkNotScanned];
-        assert_eq!(Verdict::from_parts(notes, dims, None).verdict, Overall::Authentic);
+        assert_eq!(
+            Verdict::from_parts(notes, dims, None).verdict,
+            Overall::Authentic
+        );
         dims.item_match = Dimension::new(DimensionState::Failed);
-        assert_eq!(Verdict::from_parts(vec![], dims, None).verdict, Overall::NotAuthentic);
+        assert_eq!(
+            Verdict::from_parts(vec![], dims, None).verdict,
+            Overall::NotAuthentic
+        );
     }
 
     #[test]
     fn capture_problems_are_never_not_authentic() {
-        for code in [ReasonCode::NoCodeFound, ReasonCode::CodeUnreadable, ReasonCode::NotTouchmarkCode, ReasonCode::PayloadMalformed] {
+        for code in [
+            ReasonCode::NoCodeFound,
+            ReasonCode::CodeUnreadable,
+            ReasonCode::NotTouchmarkCode,
+            ReasonCode::PayloadMalformed,
+        ] {
             assert_eq!(Verdict::inconclusive(code).verdict, Overall::Inconclusive);
         }
     }

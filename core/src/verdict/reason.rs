@@ -127,7 +127,10 @@ mod tests {
     fn strings_round_trip_and_match_serde() {
         for code in ReasonCode::ALL {
             assert_eq!(ReasonCode::parse(code.as_str()), Some(*code));
-            assert_eq!(serde_json::to_string(code).unwrap(), format!("\"{}\"", code.as_str()));
+            assert_eq!(
+                serde_json::to_string(code).unwrap(),
+                format!("\"{}\"", code.as_str())
+            );
         }
     }
 }

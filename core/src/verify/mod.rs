@@ -1,5 +1,6 @@
 //! Offline verification: from classified payloads and a trust bundle to a verdict.
 
+pub mod input;
 pub mod payload;
 
 use crate::certificate::{Claims, CompactJws};
@@ -8,8 +9,11 @@ use crate::keys::SignatureFault;
 use crate::ledger::LedgerEvent;
 use crate::tlog::proof::{ProofFailure, TlogProof};
 use crate::trust::{IssuerKey, TrustBundle, TrustError};
-use crate::verdict::{CertificateSummary, Dimension, DimensionState, Dimensions, ReasonCode, Verdict};
+use crate::verdict::{
+    CertificateSummary, Dimension, DimensionState, Dimensions, ReasonCode, Verdict,
+};
 
+pub use input::{gather, Gathered, Input};
 pub use payload::Payload;
 
 /// Verifies certificates, hallmarks and ledger proofs against one trust bundle.
@@ -48,8 +52,30 @@ impl Verifier {
 
     /// Classifies each text (see [`Payload::classify`]) and verifies them together.
     pub fn verify_texts<S: AsRef<str>>(&self, texts: &[S]) -> Verdict {
-        let payloads: Vec<Payload> = texts.iter().map(|t| Payload::classify(t.as_ref())).collect();
+        let payloads: Vec<Payload> = texts
+            .iter()
+            .map(|t| Payload::classify(t.as_ref()))
+            .collect();
         self.verify(&payloads)
+    }
+
+    /// Verifies gathered payloads; capture problems are reported only when no
+    /// certificate was read at all (a second, unrelated code does not spoil a scan).
+    pub fn verify_gathered(&self, gathered: &Gathered) -> Verdict {
+        let has_certificate = gathered
+            .payloads
+            .iter()
+            .any(|p| matches!(p, Payload::Certificate(_)));
+        if !has_certificate
+            && !gathered.capture.is_empty()
+            && gathered
+                .payloads
+                .iter()
+                .all(|p| matches!(p, Payload::Foreign))
+        {
+            return Verdict::from_parts(gathered.capture.clone(), Dimensions::default(), None);
+        }
+        self.verify(&gathered.payloads)
     }
 
     /// Verifies a set of payloads scanned or loaded together: at most one
@@ -105,21 +131,35 @@ impl Verifier {
     }
 
     fn check_signature(&self, jws: &CompactJws, claims: Option<&Claims>) -> SignatureOutcome {
-        let fail = |state, reason| SignatureOutcome { dimension: state, reasons: vec![reason], summary: None };
+        let fail = |state, reason| SignatureOutcome {
+            dimension: state,
+            reasons: vec![reason],
+            summary: None,
+        };
         if jws.header().alg != "EdDSA" {
             return fail(DimensionState::Failed, ReasonCode::UnsupportedAlgorithm);
         }
         let found = self.trust.issuers.iter().find_map(|issuer| {
-            issuer.keys.iter().find(|k| k.key.short_id() == jws.header().kid).map(|k| (issuer, k))
+            issuer
+                .keys
+                .iter()
+                .find(|k| k.key.short_id() == jws.header().kid)
+                .map(|k| (issuer, k))
         });
         let Some((issuer, key)) = found else {
             let issuer_known = claims.is_some_and(|c| self.trust.issuer(&c.iss).is_some());
-            let reason = if issuer_known { ReasonCode::UnknownIssuerKey } else { ReasonCode::UnknownIssuer };
+            let reason = if issuer_known {
+                ReasonCode::UnknownIssuerKey
+            } else {
+                ReasonCode::UnknownIssuer
+            };
             return fail(DimensionState::Unknown, reason);
         };
         match key.key.verify(jws.signing_input(), jws.signature()) {
             Ok(()) => {}
-            Err(SignatureFault::Invalid) => return fail(DimensionState::Failed, ReasonCode::SignatureInvalid),
+            Err(SignatureFault::Invalid) => {
+                return fail(DimensionState::Failed, ReasonCode::SignatureInvalid)
+            }
             Err(SignatureFault::NonCanonical) => {
                 return fail(DimensionState::Failed, ReasonCode::SignatureNoncanonical)
             }
@@ -136,7 +176,10 @@ impl Verifier {
         SignatureOutcome {
             dimension: DimensionState::Verified,
             reasons: vec![],
-            summary: Some(CertificateSummary { issuer_name: issuer.name.clone(), claims: claims.clone() }),
+            summary: Some(CertificateSummary {
+                issuer_name: issuer.name.clone(),
+                claims: claims.clone(),
+            }),
         }
     }
 
@@ -170,9 +213,15 @@ impl Verifier {
             Err(failure) => {
                 let (ledger, witnesses, reason) = match failure {
                     ProofFailure::UnknownLog(_) => (unknown, unknown, ReasonCode::LedgerUnknown),
-                    ProofFailure::LogSignatureInvalid(_) => (failed, unknown, ReasonCode::CheckpointSignatureInvalid),
-                    ProofFailure::CosignatureInvalid(_) => (unknown, failed, ReasonCode::CosignatureInvalid),
-                    ProofFailure::Inclusion(_) => (failed, unknown, ReasonCode::InclusionProofInvalid),
+                    ProofFailure::LogSignatureInvalid(_) => {
+                        (failed, unknown, ReasonCode::CheckpointSignatureInvalid)
+                    }
+                    ProofFailure::CosignatureInvalid(_) => {
+                        (unknown, failed, ReasonCode::CosignatureInvalid)
+                    }
+                    ProofFailure::Inclusion(_) => {
+                        (failed, unknown, ReasonCode::InclusionProofInvalid)
+                    }
                 };
                 (dims.ledger, dims.witnesses) = (ledger, witnesses);
                 reasons.push(reason);
@@ -181,17 +230,26 @@ impl Verifier {
         };
         let as_of = report.cosigners.iter().map(|c| c.timestamp).max();
         dims.ledger = match report.inclusion {
-            Ok(()) => Dimension { state: DimensionState::Verified, as_of },
+            Ok(()) => Dimension {
+                state: DimensionState::Verified,
+                as_of,
+            },
             Err(_) => {
                 reasons.push(ReasonCode::InclusionProofInvalid);
                 failed
             }
         };
         dims.witnesses = if report.quorum_met {
-            Dimension { state: DimensionState::Verified, as_of }
+            Dimension {
+                state: DimensionState::Verified,
+                as_of,
+            }
         } else {
             reasons.push(ReasonCode::WitnessQuorumNotMet);
-            Dimension { state: DimensionState::Unknown, as_of }
+            Dimension {
+                state: DimensionState::Unknown,
+                as_of,
+            }
         };
     }
 }
@@ -211,7 +269,11 @@ fn key_window_problem(key: &IssuerKey, issued: &str) -> Option<ReasonCode> {
 }
 
 /// Matches scanned hallmarks against the certificate's serial and commitment.
-fn check_hallmarks(claims: &Claims, hallmarks: &[&Hallmark], reasons: &mut Vec<ReasonCode>) -> Dimension {
+fn check_hallmarks(
+    claims: &Claims,
+    hallmarks: &[&Hallmark],
+    reasons: &mut Vec<ReasonCode>,
+) -> Dimension {
     if hallmarks.is_empty() {
         reasons.push(ReasonCode::HallmarkNotScanned);
         return Dimension::new(DimensionState::NotChecked);

@@ -51,6 +51,9 @@ impl Payload {
         if text.starts_with(PROOF_HEADER) {
             return vec![Self::classify(text)];
         }
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| Self::classify(l.trim())).collect()
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| Self::classify(l.trim()))
+            .collect()
     }
 }

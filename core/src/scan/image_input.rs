@@ -1,0 +1,100 @@
+//! Decoding encoded images to a luma plane within memory limits.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+
+use super::{LumaFrame, ScanError};
+
+/// Limits that keep decompression bombs and huge photos from exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanLimits {
+    /// The most pixels an image or frame may have.
+    pub max_pixels: u64,
+    /// The most bytes the decoder may allocate.
+    pub max_alloc: u64,
+}
+
+impl Default for ScanLimits {
+    /// 50 megapixels and 512 MiB: a 48 MP phone photo passes.
+    fn default() -> Self {
+        Self {
+            max_pixels: 50_000_000,
+            max_alloc: 512 * 1024 * 1024,
+        }
+    }
+}
+
+impl ScanLimits {
+    fn check_size(&self, width: u64, height: u64) -> Result<(), ScanError> {
+        if width.saturating_mul(height) > self.max_pixels {
+            return Err(ScanError::TooLarge {
+                width,
+                height,
+                max_pixels: self.max_pixels,
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks a frame's size against the limits and its buffer against its shape.
+    pub fn check_frame(&self, frame: &LumaFrame<'_>) -> Result<(), ScanError> {
+        self.check_size(u64::from(frame.width), u64::from(frame.height))?;
+        let bad = ScanError::BadFrame {
+            width: frame.width,
+            height: frame.height,
+            stride: frame.stride,
+        };
+        if frame.stride < frame.width {
+            return Err(bad);
+        }
+        let needed = match frame.height {
+            0 => 0,
+            h => u64::from(frame.stride) * u64::from(h - 1) + u64::from(frame.width),
+        };
+        if (frame.data.len() as u64) < needed {
+            return Err(bad);
+        }
+        Ok(())
+    }
+}
+
+/// Decodes PNG, JPEG or WebP bytes to an 8-bit luma image, honouring EXIF orientation.
+pub fn decode_to_luma(bytes: &[u8], limits: &ScanLimits) -> Result<image::GrayImage, ScanError> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScanError::Corrupt(e.to_string()))?;
+    let format = reader.format().ok_or(ScanError::UnsupportedFormat)?;
+    if !matches!(
+        format,
+        image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::WebP
+    ) {
+        return Err(ScanError::UnsupportedFormat);
+    }
+    let mut decoder = reader.into_decoder().map_err(map_image_error)?;
+    let (width, height) = decoder.dimensions();
+    limits.check_size(u64::from(width), u64::from(height))?;
+    let mut decoder_limits = Limits::default();
+    decoder_limits.max_alloc = Some(limits.max_alloc);
+    decoder
+        .set_limits(decoder_limits)
+        .map_err(map_image_error)?;
+    let orientation = decoder.orientation().ok();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
+    if let Some(orientation) = orientation {
+        image.apply_orientation(orientation);
+    }
+    Ok(image.into_luma8())
+}
+
+fn map_image_error(error: image::ImageError) -> ScanError {
+    match error {
+        image::ImageError::Unsupported(_) => ScanError::UnsupportedFormat,
+        image::ImageError::Limits(_) => ScanError::TooLarge {
+            width: 0,
+            height: 0,
+            max_pixels: 0,
+        },
+        other => ScanError::Corrupt(other.to_string()),
+    }
+}

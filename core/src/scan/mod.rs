@@ -1,0 +1,160 @@
+//! Reading certificate and hallmark codes from encoded images (PNG, JPEG, WebP) and
+//! from raw camera frames (a luma plane with a row stride, as CameraX and
+//! AVFoundation deliver it), with bounded memory and typed errors.
+
+mod engine;
+mod image_input;
+
+use serde::Serialize;
+
+use crate::certificate::qr_text::CERTIFICATE_PREFIX;
+use crate::hallmark::HALLMARK_PREFIX;
+use crate::tlog::proof::PROOF_HEADER;
+
+pub use image_input::{decode_to_luma, ScanLimits};
+
+/// A borrowed 8-bit luma (Y) plane.
+#[derive(Debug, Clone, Copy)]
+pub struct LumaFrame<'a> {
+    /// Pixel rows, `stride` bytes apart; only the first `width` bytes of each row are read.
+    pub data: &'a [u8],
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Bytes from the start of one row to the next (≥ width).
+    pub stride: u32,
+}
+
+/// What a scanned code is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeKind {
+    /// A Touchmark certificate (`TM1:/…`).
+    Certificate,
+    /// A Touchmark hallmark (`TMH1:…`).
+    Hallmark,
+    /// A C2SP tlog-proof.
+    Proof,
+    /// Any other code.
+    Other,
+}
+
+impl CodeKind {
+    /// Classifies decoded text by its prefix.
+    pub fn of_text(text: &str) -> Self {
+        if text.starts_with(CERTIFICATE_PREFIX) {
+            CodeKind::Certificate
+        } else if text.starts_with(HALLMARK_PREFIX) {
+            CodeKind::Hallmark
+        } else if text.starts_with(PROOF_HEADER) {
+            CodeKind::Proof
+        } else {
+            CodeKind::Other
+        }
+    }
+}
+
+/// One code found in an image.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScannedCode {
+    /// The payload as text (bytes that are not UTF-8 are decoded as ISO-8859-1,
+    /// the QR default).
+    pub text: String,
+    /// The raw payload bytes.
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    /// Corners in pixel coordinates: top-left, top-right, bottom-right, bottom-left.
+    pub corners: [[f32; 2]; 4],
+    /// What the code is.
+    pub kind: CodeKind,
+}
+
+/// A capture problem a person can act on. Never a verdict of "not authentic".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaptureProblem {
+    /// Nothing that looks like a code.
+    NoCodeFound,
+    /// A code-like pattern too small to read: move closer.
+    TooSmall,
+    /// The image is too blurred: hold still or refocus.
+    TooBlurred,
+    /// Bright saturated highlights over the code: tilt to avoid reflections.
+    GlareSuspected,
+    /// A code was located but could not be decoded.
+    Unreadable,
+    /// Codes were read, but none is a Touchmark code.
+    NotTouchmark,
+}
+
+/// Everything found in one image.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanOutcome {
+    /// The codes, in reading order.
+    pub codes: Vec<ScannedCode>,
+    /// Set when no Touchmark code was read, saying why as best it can tell.
+    pub problem: Option<CaptureProblem>,
+}
+
+/// Why an image could not be scanned at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    /// The image is larger than the configured limits.
+    #[error("image is too large ({width}x{height}); the limit is {max_pixels} pixels")]
+    TooLarge {
+        /// Width in pixels.
+        width: u64,
+        /// Height in pixels.
+        height: u64,
+        /// The pixel limit.
+        max_pixels: u64,
+    },
+    /// The format is not PNG, JPEG or WebP.
+    #[error("unsupported image format")]
+    UnsupportedFormat,
+    /// The file is truncated or corrupt.
+    #[error("corrupt or truncated image: {0}")]
+    Corrupt(String),
+    /// A luma frame whose buffer is smaller than its dimensions say.
+    #[error("frame buffer is too small for {width}x{height} with stride {stride}")]
+    BadFrame {
+        /// Width.
+        width: u32,
+        /// Height.
+        height: u32,
+        /// Stride.
+        stride: u32,
+    },
+}
+
+/// Decodes an encoded image (EXIF orientation applied) and scans it.
+pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
+    let luma = decode_to_luma(bytes, limits)?;
+    let (width, height) = luma.dimensions();
+    scan_luma(
+        &LumaFrame {
+            data: luma.as_raw(),
+            width,
+            height,
+            stride: width,
+        },
+        limits,
+    )
+}
+
+/// Scans a luma plane.
+pub fn scan_luma(frame: &LumaFrame<'_>, limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
+    limits.check_frame(frame)?;
+    let (codes, located) = engine::find_codes(frame);
+    let problem = if codes.iter().any(|c| c.kind != CodeKind::Other) {
+        None
+    } else if !codes.is_empty() {
+        Some(CaptureProblem::NotTouchmark)
+    } else if located > 0 {
+        Some(CaptureProblem::Unreadable)
+    } else {
+        Some(CaptureProblem::NoCodeFound)
+    };
+    Ok(ScanOutcome { codes, problem })
+}
