@@ -28,6 +28,9 @@ pub enum ProofParseError {
     /// The embedded checkpoint's text is not a checkpoint.
     #[error("embedded checkpoint: {0}")]
     Checkpoint(#[from] CheckpointError),
+    /// The checkpoint parsed but the policy rejects it.
+    #[error("checkpoint rejected: {0}")]
+    Rejected(ProofFailure),
 }
 
 /// A parsed tlog-proof.
@@ -163,36 +166,7 @@ impl TlogProof {
     /// Signature problems are errors; an unmet quorum or a failed inclusion is
     /// reported in the [`ProofReport`] so a verdict can say which part failed.
     pub fn verify(&self, policy: &Policy, leaf_hash: &Hash) -> Result<ProofReport, ProofFailure> {
-        let origin = &self.checkpoint.origin;
-        let known = policy.known_keys();
-        let verified = self.note.verify(&known).map_err(|e| match e {
-            NoteError::InvalidSignature { name, fault } => {
-                if policy.logs.iter().any(|l| l.key.name() == name) {
-                    ProofFailure::LogSignatureInvalid(fault)
-                } else {
-                    ProofFailure::CosignatureInvalid(name)
-                }
-            }
-            _ => ProofFailure::UnknownLog(origin.clone()),
-        })?;
-        let signed_by_log = verified
-            .verified
-            .iter()
-            .any(|sig| sig.key.name() == origin && policy.logs.iter().any(|l| l.key == sig.key));
-        if !signed_by_log {
-            return Err(ProofFailure::UnknownLog(origin.clone()));
-        }
-        let mut flags = vec![false; policy.witnesses.len()];
-        let mut cosigners = Vec::new();
-        for sig in &verified.verified {
-            if let Some(i) = policy.witnesses.iter().position(|w| w.key == sig.key) {
-                flags[i] = true;
-                cosigners.push(Cosigner {
-                    name: sig.key.name().to_owned(),
-                    timestamp: sig.timestamp.unwrap_or(0),
-                });
-            }
-        }
+        let witnessed = verify_checkpoint(&self.note, &self.checkpoint, policy)?;
         let inclusion = verify_inclusion(
             leaf_hash,
             self.index,
@@ -201,10 +175,77 @@ impl TlogProof {
             &self.checkpoint.root_hash,
         );
         Ok(ProofReport {
-            checkpoint: self.checkpoint.clone(),
-            quorum_met: policy.quorum_met(&flags),
-            cosigners,
+            checkpoint: witnessed.checkpoint,
+            quorum_met: witnessed.quorum_met,
+            cosigners: witnessed.cosigners,
             inclusion,
         })
     }
+}
+
+/// A checkpoint signed by a trusted log, with the policy's witnesses that cosigned it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WitnessedCheckpoint {
+    /// The checkpoint.
+    pub checkpoint: Checkpoint,
+    /// Witnesses from the policy whose cosignatures verified.
+    pub cosigners: Vec<Cosigner>,
+    /// Whether those cosigners satisfy the policy's quorum.
+    pub quorum_met: bool,
+}
+
+/// Parses and verifies a checkpoint note (as served at `<prefix>/checkpoint`)
+/// against a policy.
+pub fn verify_checkpoint_bytes(
+    bytes: &[u8],
+    policy: &Policy,
+) -> Result<WitnessedCheckpoint, ProofParseError> {
+    let note = Note::parse(bytes)?;
+    let checkpoint = Checkpoint::parse(note.text())?;
+    verify_checkpoint(&note, &checkpoint, policy).map_err(ProofParseError::Rejected)
+}
+
+/// Verifies that `note` (whose text is `checkpoint`) is signed by a log the policy
+/// trusts for its origin, and collects the witnesses that cosigned it.
+pub fn verify_checkpoint(
+    note: &Note,
+    checkpoint: &Checkpoint,
+    policy: &Policy,
+) -> Result<WitnessedCheckpoint, ProofFailure> {
+    let origin = &checkpoint.origin;
+    let verified = note.verify(&policy.known_keys()).map_err(|e| match e {
+        NoteError::InvalidSignature { name, fault } => {
+            if policy.logs.iter().any(|l| l.key.name() == name) {
+                ProofFailure::LogSignatureInvalid(fault)
+            } else {
+                ProofFailure::CosignatureInvalid(name)
+            }
+        }
+        _ => ProofFailure::UnknownLog(origin.clone()),
+    })?;
+    let signed_by_log = verified
+        .verified
+        .iter()
+        .any(|sig| sig.key.name() == origin && policy.logs.iter().any(|l| l.key == sig.key));
+    if !signed_by_log {
+        return Err(ProofFailure::UnknownLog(origin.clone()));
+    }
+    let mut flags = vec![false; policy.witnesses.len()];
+    let mut cosigners = Vec::new();
+    for sig in &verified.verified {
+        if let Some(i) = policy.witnesses.iter().position(|w| w.key == sig.key) {
+            if let Some(flag) = flags.get_mut(i) {
+                *flag = true;
+            }
+            cosigners.push(Cosigner {
+                name: sig.key.name().to_owned(),
+                timestamp: sig.timestamp.unwrap_or(0),
+            });
+        }
+    }
+    Ok(WitnessedCheckpoint {
+        checkpoint: checkpoint.clone(),
+        quorum_met: policy.quorum_met(&flags),
+        cosigners,
+    })
 }
