@@ -19,7 +19,7 @@ use touchmark::trust::{BundleBody, IssuerEntry, IssuerKeyEntry, BUNDLE_FORMAT};
 
 use super::writer::VectorWriter;
 
-/// The verification time of every case: 2026-11-18T09:46:40Z.
+/// The verification time of every case: 2026-11-18T11:06:40Z.
 pub const NOW: u64 = 1_795_000_000;
 /// Witness cosignature times.
 pub const COSIGN_TIMES: [u64; 3] = [1_794_990_000, 1_794_990_060, 1_794_990_120];

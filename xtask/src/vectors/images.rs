@@ -44,7 +44,7 @@ pub fn damaged(image: &GrayImage) -> GrayImage {
     let (w, h) = out.dimensions();
     for y in h / 3..2 * h / 3 {
         for x in w / 5..4 * w / 5 {
-            let v = if (x / MODULE_PX + y / MODULE_PX) % 3 == 0 {
+            let v = if (x / MODULE_PX + y / MODULE_PX).is_multiple_of(3) {
                 0
             } else {
                 255

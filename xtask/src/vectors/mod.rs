@@ -70,3 +70,12 @@ fn generate(root: &Path) -> Result<usize, String> {
     cases::write_all(&world, &mut out)?;
     out.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The committed vectors must be exactly what the generator makes from its seeds.
+    #[test]
+    fn committed_vectors_are_up_to_date() {
+        super::run(&["--check".to_owned()]).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
