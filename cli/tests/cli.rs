@@ -81,6 +81,34 @@ fn verify_exit_codes_follow_the_verdict() {
 }
 
 #[test]
+fn trust_state_refuses_a_rolled_back_bundle() {
+    let v = vectors();
+    let state = std::env::temp_dir().join(format!("touchmark-trust-state-{}", std::process::id()));
+    let _ = std::fs::remove_file(&state);
+    let run_with = |bundle: &str| {
+        let mut cmd = bin();
+        cmd.arg("verify")
+            .arg("--root")
+            .arg(v.join("keys/root.vkey"))
+            .arg("--trust")
+            .arg(v.join("trust").join(bundle));
+        cmd.args(["--now", "1795000000", "--json", "--trust-state"])
+            .arg(&state);
+        cmd.arg(v.join("cases/valid-text/certificate.txt"))
+            .arg(v.join("cases/valid-text/proof.tlog-proof"));
+        run(&mut cmd)
+    };
+    assert_eq!(run_with("bundle-v2.note").0, 0);
+    assert_eq!(std::fs::read_to_string(&state).unwrap().trim(), "2");
+    assert_eq!(run_with("bundle-v3.note").0, 0);
+    assert_eq!(std::fs::read_to_string(&state).unwrap().trim(), "3");
+    let (code, out, _) = run_with("bundle-v2.note");
+    assert_eq!(code, 2);
+    assert!(out.contains("trust_bundle_rollback"), "{out}");
+    let _ = std::fs::remove_file(&state);
+}
+
+#[test]
 fn verify_json_has_the_contract_fields() {
     let (code, out, _) = verify(
         "valid-images-both",

@@ -25,6 +25,10 @@ pub struct VerifyArgs {
     /// Refuse trust bundles older than this version (rollback protection).
     #[arg(long, default_value_t = 0)]
     pub min_trust_version: u64,
+    /// A file remembering the highest trust bundle version seen: older bundles are
+    /// refused, and a newer one raises it.
+    #[arg(long)]
+    pub trust_state: Option<PathBuf>,
     /// Verify as of this POSIX time instead of now.
     #[arg(long)]
     pub now: Option<u64>,
@@ -70,9 +74,21 @@ fn load_verifier(args: &VerifyArgs, now: u64) -> Result<Result<Verifier, Verdict
         .map(|r| files::verifier_key(r))
         .collect::<Result<Vec<_>, _>>()?;
     let bytes = files::read(path)?;
+    let seen = match &args.trust_state {
+        Some(state) if state.exists() => files::read_text(state)?
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| Failure::input(format!("{}: not a version number", state.display())))?,
+        _ => 0,
+    };
     Ok(
-        match TrustBundle::load(&bytes, &roots, args.min_trust_version, now) {
-            Ok(bundle) => Ok(Verifier::new(bundle)),
+        match TrustBundle::load(&bytes, &roots, args.min_trust_version.max(seen), now) {
+            Ok(bundle) => {
+                if let Some(state) = args.trust_state.as_ref().filter(|_| bundle.version > seen) {
+                    files::write(state, format!("{}\n", bundle.version).as_bytes())?;
+                }
+                Ok(Verifier::new(bundle))
+            }
             Err(error) => {
                 eprintln!("touchmark: trust bundle {}: {error}", path.display());
                 Err(Verdict::inconclusive(trust_error_reason(&error)))

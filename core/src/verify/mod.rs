@@ -50,6 +50,18 @@ impl Verifier {
         &self.trust
     }
 
+    /// Replaces the trust bundle with `bytes`, which must be signed by one of `roots`
+    /// and be at least as new as the bundle in use (rollback protection).
+    pub fn update_trust(
+        &mut self,
+        bytes: &[u8],
+        roots: &[crate::keys::VerifierKey],
+        now: u64,
+    ) -> Result<(), TrustError> {
+        self.trust = TrustBundle::load(bytes, roots, self.trust.version, now)?;
+        Ok(())
+    }
+
     /// Classifies each text (see [`Payload::classify`]) and verifies them together.
     pub fn verify_texts<S: AsRef<str>>(&self, texts: &[S]) -> Verdict {
         let payloads: Vec<Payload> = texts
