@@ -1,7 +1,55 @@
 //! Human-readable output: one screen, plain words.
 
 use touchmark::verdict::{Dimension, DimensionState};
-use touchmark::{Overall, Verdict};
+use touchmark::{Overall, ReasonCode, Verdict};
+
+/// One plain-English sentence per reason code (apps localize by the code itself).
+pub fn explain(reason: ReasonCode) -> &'static str {
+    use ReasonCode::*;
+    match reason {
+        NoCodeFound => "No code was found: fill the frame with the code and hold steady.",
+        CodeUnreadable => {
+            "A code was found but could not be read: move closer, avoid glare, refocus."
+        }
+        NotTouchmarkCode => "The code is not a Touchmark certificate or hallmark.",
+        PayloadMalformed => "A Touchmark code is damaged or incomplete.",
+        NoCertificate => "Scan the certificate too: a hallmark or proof alone proves nothing.",
+        MultipleCertificates => "Two different certificates were given; verify one at a time.",
+        TrustBundleMissing => "No trust bundle is configured (--trust).",
+        TrustBundleInvalid => "The trust bundle is not signed by the pinned root or is malformed.",
+        TrustBundleRollback => {
+            "The trust bundle is older than one already used: refusing a rollback."
+        }
+        TrustBundleExpired => "The trust bundle has expired: update it.",
+        UnknownIssuer => "The issuer is not in the trust bundle.",
+        UnknownIssuerKey => "The issuer is known but this signing key is not.",
+        UnsupportedAlgorithm => "The certificate does not use Ed25519 signatures.",
+        SignatureInvalid => {
+            "The issuer's signature does not match: the certificate was altered or forged."
+        }
+        SignatureNoncanonical => "The signature is malformed in a way only lax verifiers accept.",
+        IssuerKeyRetired => "Signed with a key retired before the certificate's date.",
+        IssuerKeyRevoked => "Signed with a revoked key.",
+        IssuerKeyNotYetValid => "Signed with a key not yet valid on the certificate's date.",
+        ClaimsInvalid => "The certificate's content is not a valid Touchmark certificate.",
+        LedgerProofMissing => "No ledger proof was given, so the public record was not checked.",
+        LedgerProofMalformed => "The ledger proof is damaged.",
+        LedgerUnknown => "The ledger proof comes from a log the trust bundle does not list.",
+        LedgerOriginMismatch => {
+            "The ledger proof is for a different ledger than the certificate names."
+        }
+        CheckpointSignatureInvalid => "The ledger's signature on its checkpoint does not match.",
+        InclusionProofInvalid => "The ledger proof does not show this certificate in the ledger.",
+        WitnessQuorumNotMet => "Too few independent witnesses vouched for the ledger state.",
+        CosignatureInvalid => "A witness signature on the ledger checkpoint does not match.",
+        StatusNotChecked => "Stolen or lost status was not checked (offline).",
+        HallmarkNotScanned => {
+            "The hallmark on the piece was not scanned, so the piece was not matched."
+        }
+        HallmarkMismatch => "The hallmark on the piece does not match this certificate.",
+        HallmarkOtherPiece => "The hallmark belongs to a different piece.",
+    }
+}
 
 /// Formats POSIX seconds as `YYYY-MM-DD HH:MM UTC` (proleptic Gregorian).
 pub fn utc(seconds: u64) -> String {
@@ -69,9 +117,8 @@ pub fn verdict(v: &Verdict) -> String {
     ] {
         out += &dimension(name, dim);
     }
-    if !v.reasons.is_empty() {
-        let codes: Vec<&str> = v.reasons.iter().map(|r| r.as_str()).collect();
-        out += &format!("  reasons     {}\n", codes.join(", "));
+    for reason in &v.reasons {
+        out += &format!("  - {} ({})\n", explain(*reason), reason.as_str());
     }
     out
 }
