@@ -183,9 +183,9 @@ impl VerifierKey {
         &self.public_key
     }
 
-    /// `name+keyid`: the short identifier used as a JWS `kid`.
-    pub fn short_id(&self) -> String {
-        format!("{}+{:08x}", self.name, self.key_id)
+    /// The key id as 8 lowercase hex digits: the JWS `kid` of certificates.
+    pub fn key_id_hex(&self) -> String {
+        format!("{:08x}", self.key_id)
     }
 
     /// Verifies `signature` over `message` with Ed25519 `verify_strict`.

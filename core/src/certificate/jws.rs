@@ -14,7 +14,8 @@ pub const MAX_JWS_BYTES: usize = 4096;
 pub struct JwsHeader {
     /// Must be `EdDSA`.
     pub alg: String,
-    /// The issuer key as `name+keyid` (the first two parts of its vkey).
+    /// The issuer key's 32-bit key id as 8 lowercase hex digits (the second part of
+    /// its vkey); the issuer itself is named by the claims' `iss`.
     pub kid: String,
 }
 

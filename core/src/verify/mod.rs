@@ -139,19 +139,35 @@ impl Verifier {
         if jws.header().alg != "EdDSA" {
             return fail(DimensionState::Failed, ReasonCode::UnsupportedAlgorithm);
         }
-        let found = self.trust.issuers.iter().find_map(|issuer| {
-            issuer
-                .keys
-                .iter()
-                .find(|k| k.key.short_id() == jws.header().kid)
-                .map(|k| (issuer, k))
-        });
+        // The key is found by the claimed issuer and the kid; both are only hints
+        // until the signature verifies under the key the trust bundle lists. When the
+        // claims do not parse, any issuer key with that kid is tried, so tampering
+        // that breaks the JSON still shows as a bad signature.
+        let kid = &jws.header().kid;
+        let found = match claims {
+            Some(c) => {
+                let Some(issuer) = self.trust.issuer(&c.iss) else {
+                    return fail(DimensionState::Unknown, ReasonCode::UnknownIssuer);
+                };
+                issuer
+                    .keys
+                    .iter()
+                    .find(|k| k.key.key_id_hex() == *kid)
+                    .map(|k| (issuer, k))
+            }
+            None => self.trust.issuers.iter().find_map(|issuer| {
+                issuer
+                    .keys
+                    .iter()
+                    .find(|k| k.key.key_id_hex() == *kid)
+                    .map(|k| (issuer, k))
+            }),
+        };
         let Some((issuer, key)) = found else {
-            let issuer_known = claims.is_some_and(|c| self.trust.issuer(&c.iss).is_some());
-            let reason = if issuer_known {
+            let reason = if claims.is_some() {
                 ReasonCode::UnknownIssuerKey
             } else {
-                ReasonCode::UnknownIssuer
+                ReasonCode::ClaimsInvalid
             };
             return fail(DimensionState::Unknown, reason);
         };
@@ -167,9 +183,6 @@ impl Verifier {
         let Some(claims) = claims else {
             return fail(DimensionState::Unknown, ReasonCode::ClaimsInvalid);
         };
-        if claims.iss != issuer.id {
-            return fail(DimensionState::Failed, ReasonCode::IssuerMismatch);
-        }
         if let Some(reason) = key_window_problem(key, &claims.issued) {
             return fail(DimensionState::Failed, reason);
         }
