@@ -47,9 +47,13 @@ if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
     # A half-made chroot from an interrupted run is started afresh.
     rm -rf "$ROOT.partial"
     echo "install-swift: debootstrap $SUITE into $ROOT (takes a few minutes)" >&2
-    mirror="$(sed -n 's/^deb \(http[^ ]*\) .*/\1/p' /etc/apt/sources.list 2>/dev/null | head -n1)"
+    # Use the host's Debian mirror (the one apt is configured with).
+    mirror=""
+    if [ -f /etc/apt/sources.list ]; then
+        mirror="$(sed -n 's/^deb \(http[^ ]*\) .*/\1/p' /etc/apt/sources.list | head -n1 || true)"
+    fi
     if [ -z "$mirror" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
-        mirror="$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources | head -n1)"
+        mirror="$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources | head -n1 || true)"
     fi
     debootstrap --variant=minbase "$SUITE" "$ROOT.partial" ${mirror:+"$mirror"} >&2
     rm -rf "$ROOT"

@@ -35,8 +35,8 @@ pub use online::{HttpResponse, HttpTransport, LedgerCheckpoint, WitnessCosignatu
 pub use scan::{scan_frame, scan_image, CaptureProblem, CodeKind, Point, ScanResult, ScannedCode};
 pub use types::{
     CertificateSummary, Claims, Dimension, DimensionState, Dimensions, Edition, Item, LumaFrame,
-    Overall, ReasonCode, ReasonEffect, Stone, TrustBundleInfo, TrustIssuer, TrustStatus, TrustUpdate, Verdict,
-    VerifyInput,
+    Overall, ReasonCode, ReasonEffect, Stone, TrustBundleInfo, TrustIssuer, TrustStatus,
+    TrustUpdate, Verdict, VerifyInput,
 };
 pub use verifier::Verifier;
 

@@ -104,7 +104,11 @@ impl From<CoreOutcome> for ScanResult {
                 .map(|c| ScannedCode {
                     text: c.text,
                     kind: c.kind.into(),
-                    corners: c.corners.iter().map(|[x, y]| Point { x: *x, y: *y }).collect(),
+                    corners: c
+                        .corners
+                        .iter()
+                        .map(|[x, y]| Point { x: *x, y: *y })
+                        .collect(),
                 })
                 .collect(),
             problem: value.problem.map(CaptureProblem::from),

@@ -169,8 +169,6 @@ pub struct Item {
 /// The claims an issuer signed in a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Claims {
-    /// Claims format version.
-    pub version: u32,
     /// Issuer id, as listed in the trust bundle.
     pub issuer_id: String,
     /// Serial number: 1–32 characters from `A–Z`, `0–9` and `-`.
@@ -183,14 +181,13 @@ pub struct Claims {
     pub issued: String,
     /// Origin of the ledger (transparency log) the certificate is recorded in.
     pub ledger: String,
-    /// base64url SHA-256 commitment to the hallmark secret.
+    /// base64url commitment to the hallmark secret (matched against a scanned hallmark).
     pub hallmark_commitment: String,
 }
 
 impl From<CoreClaims> for Claims {
     fn from(c: CoreClaims) -> Self {
         Self {
-            version: c.v,
             issuer_id: c.iss,
             serial: c.serial,
             edition: Edition {
@@ -334,8 +331,6 @@ reason_codes! {
     IssuerKeyRevoked,
     /// Issue date before the signing key's validity began.
     IssuerKeyNotYetValid,
-    /// An issuer's key signed a certificate naming a different issuer.
-    IssuerMismatch,
     /// The signed claims are not a valid certificate of a supported version.
     ClaimsInvalid,
     /// No ledger proof was supplied.

@@ -13,9 +13,7 @@ use crate::clock::{SystemTimeSource, TimeSource};
 use crate::guard::{guard, Guarded};
 use crate::online::{checkpoint_from_bytes, default_transport, HttpTransport, LedgerCheckpoint};
 use crate::scan::scan_error;
-use crate::types::{
-    LumaFrame, TrustBundleInfo, TrustStatus, TrustUpdate, Verdict, VerifyInput,
-};
+use crate::types::{LumaFrame, TrustBundleInfo, TrustStatus, TrustUpdate, Verdict, VerifyInput};
 use crate::TouchmarkError;
 
 /// Which trust bundle, if any, is in use.
