@@ -66,7 +66,7 @@ mountpoint -q "$ROOT/proc" || mount -t proc proc "$ROOT/proc"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
 chroot "$ROOT" /usr/bin/env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
 chroot "$ROOT" /usr/bin/env DEBIAN_FRONTEND=noninteractive \
-    apt_get install -y -q --no-install-recommends swiftlang libc6-dev >&2
+    apt-get install -y -q --no-install-recommends swiftlang libc6-dev >&2
 chroot "$ROOT" /usr/bin/swiftc --version >&2
 chroot "$ROOT" /usr/bin/env DEBIAN_FRONTEND=noninteractive apt-get clean
 touch "$STAMP"
