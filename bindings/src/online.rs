@@ -9,7 +9,8 @@ use touchmark::tlog::proof::{verify_checkpoint_bytes, WitnessedCheckpoint};
 
 use crate::TouchmarkError;
 
-/// The largest response body read from a log, in bytes.
+/// The largest response body the built-in client reads, in bytes.
+#[cfg(feature = "http")]
 pub(crate) const MAX_RESPONSE_BYTES: u64 = 256 * 1024;
 
 /// An HTTP response as the host's network stack received it.

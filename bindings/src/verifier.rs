@@ -58,17 +58,18 @@ impl Verifier {
         f(&mut self.state.write().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// The core verifier in use, or the verdict to give when there is none.
-    fn core(&self) -> Result<Arc<touchmark::Verifier>, CoreVerdict> {
+    /// The core verifier in use, or why there is none usable (the reason of the
+    /// inconclusive verdict to give).
+    fn core(&self) -> Result<Arc<touchmark::Verifier>, CoreReason> {
         let trust = self.read(|s| match &s.trust {
             Trust::Missing => Err(CoreReason::TrustBundleMissing),
             Trust::Refused { reason, .. } => Err(*reason),
             Trust::Loaded(verifier) => Ok(Arc::clone(verifier)),
         });
-        let verifier = trust.map_err(CoreVerdict::inconclusive)?;
+        let verifier = trust?;
         let expired = verifier.trust().expires_at.is_some_and(|t| t <= self.now());
         if expired {
-            return Err(CoreVerdict::inconclusive(CoreReason::TrustBundleExpired));
+            return Err(CoreReason::TrustBundleExpired);
         }
         Ok(verifier)
     }
@@ -76,7 +77,7 @@ impl Verifier {
     fn verify_inputs(&self, inputs: &[Input<'_>]) -> Result<Verdict, TouchmarkError> {
         let verifier = match self.core() {
             Ok(verifier) => verifier,
-            Err(verdict) => return Ok(verdict.into()),
+            Err(reason) => return Ok(CoreVerdict::inconclusive(reason).into()),
         };
         let gathered = gather(inputs, &self.limits).map_err(scan_error)?;
         Ok(verifier.verify_gathered(&gathered).into())

@@ -71,7 +71,8 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
 /// Runs the Swift suite.
 pub fn run(root: &Path, built: &Built) -> Result<(), String> {
     let chroot = tools_dir().join("swift-trixie");
-    if !chroot.join(".touchmark-swift-ready").is_file() || !chroot.join("usr/bin/swiftc").is_file() {
+    if !chroot.join(".touchmark-swift-ready").is_file() || !chroot.join("usr/bin/swiftc").is_file()
+    {
         return Err(format!(
             "Swift toolchain missing: no ready chroot at {}; {INSTALL}",
             chroot.display()
@@ -87,10 +88,17 @@ pub fn run(root: &Path, built: &Built) -> Result<(), String> {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let generated = root.join("bindings/swift/generated");
-    for name in ["Touchmark.swift", "TouchmarkFFI.h", "TouchmarkFFI.modulemap"] {
+    for name in [
+        "Touchmark.swift",
+        "TouchmarkFFI.h",
+        "TouchmarkFFI.modulemap",
+    ] {
         copy(&generated.join(name), &src.join(name))?;
     }
-    copy(&root.join("bindings/swift/tests/main.swift"), &src.join("main.swift"))?;
+    copy(
+        &root.join("bindings/swift/tests/main.swift"),
+        &src.join("main.swift"),
+    )?;
     let library_name = built
         .library
         .file_name()
@@ -100,7 +108,10 @@ pub fn run(root: &Path, built: &Built) -> Result<(), String> {
     copy_tree(&fixtures, &work.join("fixtures"))?;
 
     let _proc = ProcMount::new(&chroot)?;
-    println!("test-swift: compiling the generated bindings and the suite with swiftc (chroot {})", chroot.display());
+    println!(
+        "test-swift: compiling the generated bindings and the suite with swiftc (chroot {})",
+        chroot.display()
+    );
     run_cmd(Command::new("chroot").arg(&chroot).args([
         "/usr/bin/swiftc",
         "-module-name",
