@@ -14,8 +14,14 @@ pub struct Built {
     pub library: PathBuf,
 }
 
-/// Where each language's committed sources live, under `bindings/`.
-const LANGUAGES: [(&str, &str); 2] = [("kotlin", "kotlin"), ("swift", "swift")];
+/// Each flavour: the language, where its committed sources live under
+/// `bindings/` (in `<dir>/generated`), and an optional global uniffi config
+/// (relative to `bindings/`) layered over `bindings/uniffi.toml`.
+const FLAVOURS: [(&str, &str, Option<&str>); 3] = [
+    ("kotlin", "kotlin", None),
+    ("kotlin", "android", Some("android/uniffi-android.toml")),
+    ("swift", "swift", None),
+];
 
 /// Builds the library and bindgen, generates into a scratch directory, then
 /// writes the committed sources (or, with `check`, compares them).
@@ -43,20 +49,25 @@ pub fn generate(root: &Path, check: bool) -> Result<Built, String> {
     let _ = fs::remove_dir_all(&scratch);
 
     let mut drift = Vec::new();
-    for (language, dir) in LANGUAGES {
+    for (language, dir, config) in FLAVOURS {
         let out = scratch.join(dir);
-        run(Command::new(&bindgen)
-            .current_dir(root.join("bindings"))
-            .args([
-                "generate".as_ref(),
-                "--library".as_ref(),
-                library.as_os_str(),
-                "--language".as_ref(),
-                language.as_ref(),
-                "--no-format".as_ref(),
-                "--out-dir".as_ref(),
-                out.as_os_str(),
-            ]))?;
+        let mut command = Command::new(&bindgen);
+        command.current_dir(root.join("bindings")).args([
+            "generate".as_ref(),
+            "--library".as_ref(),
+            library.as_os_str(),
+            "--language".as_ref(),
+            language.as_ref(),
+            "--no-format".as_ref(),
+            "--out-dir".as_ref(),
+            out.as_os_str(),
+        ]);
+        if let Some(config) = config {
+            command
+                .arg("--config")
+                .arg(root.join("bindings").join(config));
+        }
+        run(&mut command)?;
         if language == "kotlin" {
             check_kotlin_checksums(&out)?;
         }
@@ -84,7 +95,7 @@ pub fn generate(root: &Path, check: bool) -> Result<Built, String> {
         ));
     }
     if check {
-        println!("bindings: committed Kotlin and Swift sources are up to date");
+        println!("bindings: committed Kotlin (JVM, Android) and Swift sources are up to date");
     }
     Ok(Built { library })
 }
