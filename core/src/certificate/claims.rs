@@ -103,7 +103,7 @@ pub fn is_valid_serial(serial: &str) -> bool {
 /// True for a `YYYY-MM-DD` date with a plausible month and day.
 pub fn is_valid_date(date: &str) -> bool {
     let b = date.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return false;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {

@@ -109,8 +109,11 @@ impl CompactJws {
 
     /// The JWS signing input: `base64url(header) . base64url(payload)`.
     pub fn signing_input(&self) -> &[u8] {
-        let end = self.compact.rfind('.').unwrap_or(self.compact.len());
-        &self.compact.as_bytes()[..end]
+        let input = self
+            .compact
+            .rsplit_once('.')
+            .map_or(self.compact.as_str(), |(input, _)| input);
+        input.as_bytes()
     }
 
     /// The compact serialization.
