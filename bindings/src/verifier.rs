@@ -67,7 +67,7 @@ impl Verifier {
             Trust::Loaded(verifier) => Ok(Arc::clone(verifier)),
         });
         let verifier = trust?;
-        let expired = verifier.trust().expires_at.is_some_and(|t| t <= self.now());
+        let expired = verifier.trust().is_expired(self.now());
         if expired {
             return Err(CoreReason::TrustBundleExpired);
         }

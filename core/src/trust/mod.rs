@@ -171,6 +171,12 @@ impl TrustBundle {
         })
     }
 
+    /// True when the bundle's expiry time has passed at `now` (POSIX seconds). A
+    /// long-lived verifier checks this before each verification.
+    pub fn is_expired(&self, now: u64) -> bool {
+        self.expires_at.is_some_and(|t| t <= now)
+    }
+
     /// The issuer with id `id`.
     pub fn issuer(&self, id: &str) -> Option<&Issuer> {
         self.issuers.iter().find(|i| i.id == id)
