@@ -2,8 +2,13 @@
 //! from raw camera frames (a luma plane with a row stride, as CameraX and
 //! AVFoundation deliver it), with bounded memory and typed errors.
 
-mod engine;
+mod binarize;
+mod decode;
 mod image_input;
+mod pipeline;
+mod plane;
+mod rqrr_baseline;
+mod rqrr_bitmap;
 
 use serde::Serialize;
 
@@ -146,7 +151,22 @@ pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, Scan
 /// Scans a luma plane.
 pub fn scan_luma(frame: &LumaFrame<'_>, limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
     limits.check_frame(frame)?;
-    let (codes, located) = engine::find_codes(frame);
+    let result = pipeline::run(plane::Plane::from_frame(frame));
+    Ok(outcome(result.codes, result.located))
+}
+
+/// The baseline for comparison: rqrr alone (its own threshold and detector, no
+/// preprocessing), at the input's full size. Not meant for applications.
+pub fn scan_luma_rqrr_baseline(
+    frame: &LumaFrame<'_>,
+    limits: &ScanLimits,
+) -> Result<ScanOutcome, ScanError> {
+    limits.check_frame(frame)?;
+    let (codes, located) = rqrr_baseline::find_codes(frame);
+    Ok(outcome(codes, located))
+}
+
+fn outcome(codes: Vec<ScannedCode>, located: usize) -> ScanOutcome {
     let problem = if codes.iter().any(|c| c.kind != CodeKind::Other) {
         None
     } else if !codes.is_empty() {
@@ -156,5 +176,5 @@ pub fn scan_luma(frame: &LumaFrame<'_>, limits: &ScanLimits) -> Result<ScanOutco
     } else {
         Some(CaptureProblem::NoCodeFound)
     };
-    Ok(ScanOutcome { codes, problem })
+    ScanOutcome { codes, problem }
 }

@@ -1,0 +1,153 @@
+//! Local (adaptive) binarization: each pixel is compared with the mean of a
+//! square window around it, computed in O(1) from an integral image. This copes
+//! with uneven light and low contrast, where one global threshold fails.
+
+use super::plane::Plane;
+
+/// How to turn luma into dark and light modules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threshold {
+    /// Half the side of the averaging window, in pixels.
+    pub radius: usize,
+    /// How much darker than the local mean a pixel must be to count as dark.
+    pub offset: u8,
+    /// Look for light-on-dark codes: a pixel counts as "dark" (a module) when it
+    /// is lighter than its surroundings.
+    pub inverted: bool,
+}
+
+impl Threshold {
+    /// A window suited to an image of this size: about an eighth of the
+    /// shorter side, so a window spans several modules of a code filling a good
+    /// part of the frame.
+    pub fn for_size(width: usize, height: usize, offset: u8, inverted: bool) -> Self {
+        let radius = (width.min(height) / 16).clamp(6, 64);
+        Self {
+            radius,
+            offset,
+            inverted,
+        }
+    }
+}
+
+/// A binary image: `true` means a dark module (after inversion, if asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bitmap {
+    /// Bits, row after row.
+    pub bits: Vec<bool>,
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+}
+
+impl Bitmap {
+    /// The bit at (x, y); outside the image counts as light.
+    #[inline]
+    pub fn get(&self, x: usize, y: usize) -> bool {
+        x < self.width && self.bits.get(y * self.width + x).copied().unwrap_or(false)
+    }
+}
+
+/// The integral image, (w+1)×(h+1), with wrapping sums: the sum over any window
+/// is exact as long as it fits in 32 bits, which any window under 16 million
+/// pixels does.
+fn integral(plane: &Plane) -> Vec<u32> {
+    let w1 = plane.width + 1;
+    let mut sums = vec![0u32; w1 * (plane.height + 1)];
+    for (y, row) in plane.data.chunks_exact(plane.width.max(1)).enumerate() {
+        let mut run = 0u32;
+        for (x, &v) in row.iter().enumerate() {
+            run = run.wrapping_add(u32::from(v));
+            let above = sums.get(y * w1 + x + 1).copied().unwrap_or(0);
+            if let Some(slot) = sums.get_mut((y + 1) * w1 + x + 1) {
+                *slot = above.wrapping_add(run);
+            }
+        }
+    }
+    sums
+}
+
+/// Binarizes a plane against local means.
+pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
+    let (w, h) = (plane.width, plane.height);
+    let sums = integral(plane);
+    let w1 = w + 1;
+    let r = threshold.radius;
+    let offset = u32::from(threshold.offset);
+    let at = |x: usize, y: usize| sums.get(y * w1 + x).copied().unwrap_or(0);
+    let mut bits = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let y0 = y.saturating_sub(r);
+        let y1 = (y + r + 1).min(h);
+        for x in 0..w {
+            let x0 = x.saturating_sub(r);
+            let x1 = (x + r + 1).min(w);
+            let area = ((x1 - x0) * (y1 - y0)) as u32;
+            let sum = at(x1, y1)
+                .wrapping_sub(at(x0, y1))
+                .wrapping_sub(at(x1, y0))
+                .wrapping_add(at(x0, y0));
+            let v = u32::from(plane.data.get(y * w + x).copied().unwrap_or(255)) * area;
+            let margin = offset * area;
+            let dark = if threshold.inverted {
+                v > sum + margin
+            } else {
+                v + margin < sum
+            };
+            bits.push(dark);
+        }
+    }
+    Bitmap {
+        bits,
+        width: w,
+        height: h,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gradient_with_dark_square() -> Plane {
+        // A left-to-right light gradient (40..240) with a square 30 levels darker.
+        let (w, h) = (64, 64);
+        let mut data = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let base = 40 + (x * 200 / w) as u8;
+                let dark = (40..50).contains(&x) && (20..30).contains(&y);
+                data.push(if dark { base - 30 } else { base });
+            }
+        }
+        Plane {
+            data,
+            width: w,
+            height: h,
+        }
+    }
+
+    #[test]
+    fn finds_dark_square_under_gradient() {
+        let plane = gradient_with_dark_square();
+        let bitmap = binarize(&plane, Threshold::for_size(64, 64, 5, false));
+        assert!(bitmap.get(45, 25));
+        assert!(!bitmap.get(10, 10));
+        assert!(!bitmap.get(60, 60));
+        // A global threshold at mid-grey would call the whole left half dark.
+        let global_dark = plane.data.iter().filter(|&&v| v < 128).count();
+        let local_dark = bitmap.bits.iter().filter(|&&b| b).count();
+        assert!(local_dark < global_dark / 10);
+    }
+
+    #[test]
+    fn inverted_marks_light_square() {
+        let mut plane = gradient_with_dark_square();
+        for v in &mut plane.data {
+            *v = 255 - *v;
+        }
+        let bitmap = binarize(&plane, Threshold::for_size(64, 64, 5, true));
+        assert!(bitmap.get(45, 25));
+        assert!(!bitmap.get(10, 10));
+    }
+}

@@ -1,0 +1,97 @@
+//! The scanning strategy: which scales and polarities to try, in which order, and
+//! when to stop. Cheap attempts come first (a downscaled copy, dark-on-light);
+//! finer scales and inverted polarity only run when the cheap ones read nothing.
+
+use super::binarize::{binarize, Threshold};
+use super::plane::Plane;
+use super::rqrr_bitmap::find_in_bitmap;
+use super::{CodeKind, ScannedCode};
+
+/// The longest side the first (coarsest) attempt works at.
+const COARSE_SIDE: usize = 1024;
+/// The shortest side worth scanning at all.
+const MIN_SIDE: usize = 21;
+
+/// What the attempts found, for diagnostics.
+#[derive(Debug, Default)]
+pub struct PipelineResult {
+    /// Distinct codes read, corners in the input's pixel coordinates.
+    pub codes: Vec<ScannedCode>,
+    /// The most code locations any one attempt found.
+    pub located: usize,
+}
+
+/// One binarize-and-detect pass.
+#[derive(Debug, Clone, Copy)]
+struct Attempt {
+    /// Index into the pyramid: level `k` is the input halved `k` times.
+    level: usize,
+    inverted: bool,
+}
+
+/// Builds the pyramid: the input, then halves down to the coarse size.
+fn pyramid(plane: Plane) -> Vec<Plane> {
+    let mut levels = vec![plane];
+    while let Some(last) = levels.last() {
+        if last.width.max(last.height) <= COARSE_SIDE || last.width.min(last.height) / 2 < MIN_SIDE
+        {
+            break;
+        }
+        let next = last.half();
+        levels.push(next);
+    }
+    levels
+}
+
+fn attempts(levels: usize) -> Vec<Attempt> {
+    let coarse = levels.saturating_sub(1);
+    let mut out = Vec::new();
+    for level in (0..=coarse).rev() {
+        for inverted in [false, true] {
+            out.push(Attempt { level, inverted });
+        }
+    }
+    out
+}
+
+/// True when there is no point trying further: something was read, and it is
+/// not a lone certificate (whose hallmark may still be waiting at a finer scale
+/// or in the other polarity).
+fn satisfied(codes: &[ScannedCode]) -> bool {
+    if codes.is_empty() {
+        return false;
+    }
+    let certificate = codes.iter().any(|c| c.kind == CodeKind::Certificate);
+    let hallmark = codes.iter().any(|c| c.kind == CodeKind::Hallmark);
+    !certificate || hallmark
+}
+
+/// Runs the attempts over a plane until satisfied.
+pub fn run(plane: Plane) -> PipelineResult {
+    let levels = pyramid(plane);
+    let mut result = PipelineResult::default();
+    for attempt in attempts(levels.len()) {
+        let Some(level) = levels.get(attempt.level) else {
+            continue;
+        };
+        let scale = (1u32 << attempt.level.min(16)) as f32;
+        let threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
+        let bitmap = binarize(level, threshold);
+        let found = find_in_bitmap(&bitmap);
+        result.located = result.located.max(found.located);
+        for mut code in found.codes {
+            if result.codes.iter().any(|c| c.bytes == code.bytes) {
+                continue;
+            }
+            for corner in &mut code.corners {
+                corner[0] *= scale;
+                corner[1] *= scale;
+            }
+            result.codes.push(code);
+        }
+        if satisfied(&result.codes) {
+            break;
+        }
+    }
+    result
+}

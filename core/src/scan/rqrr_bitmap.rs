@@ -1,0 +1,45 @@
+//! rqrr's finder-pattern detector and decoder run over our own binarized bitmap
+//! instead of rqrr's row-wise threshold. Panics inside rqrr are contained.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use super::binarize::Bitmap;
+use super::decode::code_from_bytes;
+use super::ScannedCode;
+
+/// Codes read from one bitmap, plus the number of code locations found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Decoded codes, corners in bitmap coordinates.
+    pub codes: Vec<ScannedCode>,
+    /// Code locations (three finder patterns that fit together), read or not.
+    pub located: usize,
+}
+
+/// Detects and decodes all codes in the bitmap.
+pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut prepared =
+            rqrr::PreparedImage::prepare_from_bitmap(bitmap.width, bitmap.height, |x, y| {
+                bitmap.get(x, y)
+            });
+        let grids = prepared.detect_grids();
+        let located = grids.len();
+        let codes = grids
+            .iter()
+            .filter_map(|grid| {
+                let mut bytes = Vec::new();
+                catch_unwind(AssertUnwindSafe(|| grid.decode_to(&mut bytes)))
+                    .ok()?
+                    .ok()?;
+                let corners = grid.bounds.map(|p| [p.x as f32, p.y as f32]);
+                Some(code_from_bytes(bytes, corners))
+            })
+            .collect::<Vec<_>>();
+        Found { codes, located }
+    }));
+    result.unwrap_or(Found {
+        codes: Vec::new(),
+        located: 1,
+    })
+}
