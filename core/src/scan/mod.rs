@@ -4,6 +4,10 @@
 
 mod binarize;
 mod decode;
+mod detector;
+mod finder;
+mod grid;
+mod homography;
 mod image_input;
 mod pipeline;
 mod plane;

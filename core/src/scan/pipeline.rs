@@ -3,8 +3,9 @@
 //! finer scales and inverted polarity only run when the cheap ones read nothing.
 
 use super::binarize::{binarize, Threshold};
+use super::detector;
 use super::plane::Plane;
-use super::rqrr_bitmap::find_in_bitmap;
+use super::rqrr_bitmap;
 use super::{CodeKind, ScannedCode};
 
 /// The longest side the first (coarsest) attempt works at.
@@ -77,7 +78,10 @@ pub fn run(plane: Plane) -> PipelineResult {
         let scale = (1u32 << attempt.level.min(16)) as f32;
         let threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
         let bitmap = binarize(level, threshold);
-        let found = find_in_bitmap(&bitmap);
+        let mut found = detector::find_in_bitmap(&bitmap);
+        if found.codes.is_empty() && std::env::var_os("TM_RQRR_FALLBACK").is_some() {
+            found = rqrr_bitmap::find_in_bitmap(&bitmap);
+        }
         result.located = result.located.max(found.located);
         for mut code in found.codes {
             if result.codes.iter().any(|c| c.bytes == code.bytes) {
