@@ -28,6 +28,8 @@ struct Attempt {
     /// Index into the pyramid: level `k` is the input halved `k` times.
     level: usize,
     inverted: bool,
+    /// The binarization window is the shorter side divided by this.
+    window_div: usize,
 }
 
 /// Builds the pyramid: the input, then halves down to the coarse size.
@@ -47,9 +49,15 @@ fn pyramid(plane: Plane) -> Vec<Plane> {
 fn attempts(levels: usize) -> Vec<Attempt> {
     let coarse = levels.saturating_sub(1);
     let mut out = Vec::new();
-    for level in (0..=coarse).rev() {
-        for inverted in [false, true] {
-            out.push(Attempt { level, inverted });
+    for window_div in [16, 40] {
+        for level in (0..=coarse).rev() {
+            for inverted in [false, true] {
+                out.push(Attempt {
+                    level,
+                    inverted,
+                    window_div,
+                });
+            }
         }
     }
     out
@@ -76,10 +84,11 @@ pub fn run(plane: Plane) -> PipelineResult {
             continue;
         };
         let scale = (1u32 << attempt.level.min(16)) as f32;
-        let threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
+        let mut threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
+        threshold.radius = (level.width.min(level.height) / attempt.window_div).clamp(4, 64);
         let bitmap = binarize(level, threshold);
         let mut found = detector::find_in_bitmap(&bitmap);
-        if found.codes.is_empty() && std::env::var_os("TM_RQRR_FALLBACK").is_some() {
+        if found.codes.is_empty() {
             found = rqrr_bitmap::find_in_bitmap(&bitmap);
         }
         result.located = result.located.max(found.located);
