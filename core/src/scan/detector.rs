@@ -27,7 +27,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
             continue;
         }
         found.located += 1;
-        'sizes: for size in sizes(t) {
+        'sizes: for size in sizes(bitmap, t) {
             for grid in sample(bitmap, t, size) {
                 let corners = grid.corners.map(|p| [p[0] as f32, p[1] as f32]);
                 let mut bytes = Vec::new();
@@ -94,8 +94,8 @@ mod tests {
                 println!("  {f:?}");
             }
             for t in triples(&finders, MAX_CANDIDATES).iter().take(3) {
-                println!("  triple {t:?} sizes {:?}", sizes(t));
-                for size in sizes(t) {
+                println!("  triple {t:?} sizes {:?}", sizes(&bitmap, t));
+                for size in sizes(bitmap, t) {
                     for grid in sample(&bitmap, t, size) {
                         let r = rqrr::Grid::new(grid.clone()).decode_to(Vec::new());
                         println!("    size {size} corners {:?} -> {r:?}", grid.corners);
@@ -151,7 +151,7 @@ mod survey {
             let ts = triples(&finders, MAX_CANDIDATES);
             let mut errs = Vec::new();
             for t in ts.iter().take(3) {
-                for size in sizes(t) {
+                for size in sizes(bitmap, t) {
                     for grid in sample(&bitmap, t, size) {
                         let r = rqrr::Grid::new(grid).decode_to(Vec::new());
                         errs.push(format!("{size}:{:?}", r.map(|_| ()).err()));

@@ -9,6 +9,11 @@ use super::homography::{Homography, Pt};
 /// The largest QR code side, in modules (version 40).
 const MAX_SIZE: usize = 177;
 
+/// The least fraction of timing-pattern modules that must match before a
+/// triple is sampled and decoded (0.5 reads more but costs 4× the time on
+/// cluttered synthetic photos; 0.7 loses 6 % of reads).
+const MIN_TIMING: f64 = 0.6;
+
 /// Three finder patterns in code order.
 #[derive(Debug, Clone, Copy)]
 pub struct Triple {
@@ -104,19 +109,55 @@ pub fn triples(finders: &[Finder], max_candidates: usize) -> Vec<Triple> {
     out
 }
 
-/// Candidate code sizes for a triple, most likely first.
-pub fn sizes(t: &Triple) -> Vec<usize> {
+/// How well the two timing patterns (row 6 and column 6, alternating from
+/// module 8 to size − 9) match for a code of `size` modules, 0 to 1. Sampled
+/// through the affine frame of the three finders, which is exact next to them.
+fn timing_score(bitmap: &Bitmap, t: &Triple, size: usize) -> f64 {
+    let [tl, tr, bl] = t.centres;
+    let span = (size - 7) as f64;
+    let u = [(tr[0] - tl[0]) / span, (tr[1] - tl[1]) / span];
+    let v = [(bl[0] - tl[0]) / span, (bl[1] - tl[1]) / span];
+    let at = |c: f64, r: f64| {
+        let x = tl[0] + (c - 3.0) * u[0] + (r - 3.0) * v[0];
+        let y = tl[1] + (c - 3.0) * u[1] + (r - 3.0) * v[1];
+        x >= 0.0 && y >= 0.0 && bitmap.get(x.round() as usize, y.round() as usize)
+    };
+    let mut good = 0u32;
+    let mut all = 0u32;
+    for k in 8..size.saturating_sub(8) {
+        let want = k % 2 == 0;
+        let kf = k as f64;
+        good += u32::from(at(kf, 6.0) == want) + u32::from(at(6.0, kf) == want);
+        all += 2;
+    }
+    if all == 0 {
+        return 0.0;
+    }
+    f64::from(good) / f64::from(all)
+}
+
+/// Candidate code sizes for a triple whose timing patterns fit, best first.
+pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
     let [tl, tr, bl] = t.centres;
     let modules = (dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0;
     let version = ((modules - 17.0) / 4.0).round().max(1.0) as usize;
-    let mut out = Vec::new();
-    for v in [version, version + 1, version.saturating_sub(1)] {
+    let mut scored: Vec<(f64, usize)> = Vec::new();
+    for v in version.saturating_sub(2)..=version + 2 {
+        if !(1..=40).contains(&v) {
+            continue;
+        }
         let size = 17 + 4 * v;
-        if (1..=40).contains(&v) && !out.contains(&size) {
-            out.push(size);
+        let score = if v == 1 {
+            0.75
+        } else {
+            timing_score(bitmap, t, size)
+        };
+        if score >= MIN_TIMING {
+            scored.push((score, size));
         }
     }
-    out
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(2).map(|(_, s)| s).collect()
 }
 
 /// A sampled module grid that rqrr's decoder reads.

@@ -65,7 +65,7 @@ fn attempts(levels: usize) -> Vec<Attempt> {
 
 /// True when there is no point trying further: something was read, and it is
 /// not a lone certificate (whose hallmark may still be waiting at a finer scale
-/// or in the other polarity).
+/// or in the other polarity: two more attempts are made for it).
 fn satisfied(codes: &[ScannedCode]) -> bool {
     if codes.is_empty() {
         return false;
@@ -79,7 +79,14 @@ fn satisfied(codes: &[ScannedCode]) -> bool {
 pub fn run(plane: Plane) -> PipelineResult {
     let levels = pyramid(plane);
     let mut result = PipelineResult::default();
+    let mut extra_after_certificate = 2;
     for attempt in attempts(levels.len()) {
+        if !result.codes.is_empty() {
+            if extra_after_certificate == 0 {
+                break;
+            }
+            extra_after_certificate -= 1;
+        }
         let Some(level) = levels.get(attempt.level) else {
             continue;
         };
@@ -87,9 +94,21 @@ pub fn run(plane: Plane) -> PipelineResult {
         let mut threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
         threshold.radius = (level.width.min(level.height) / attempt.window_div).clamp(4, 64);
         let bitmap = binarize(level, threshold);
+        let t0 = std::time::Instant::now();
         let mut found = detector::find_in_bitmap(&bitmap);
-        if found.codes.is_empty() {
+        let t1 = t0.elapsed();
+        if found.codes.is_empty() && attempt.level + 1 == levels.len() {
             found = rqrr_bitmap::find_in_bitmap(&bitmap);
+        }
+        if std::env::var_os("TM_TRACE").is_some() {
+            eprintln!(
+                "{attempt:?} {}x{} own {:?} total {:?} codes {}",
+                level.width,
+                level.height,
+                t1,
+                t0.elapsed(),
+                found.codes.len()
+            );
         }
         result.located = result.located.max(found.located);
         for mut code in found.codes {
