@@ -226,7 +226,7 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     let (w, h) = match (group, small) {
         ("frame", _) => (1920usize, 1080usize),
         ("pair", false) => (1280, 960),
-        (_, true) => (480, 360),
+        ("hallmark", true) => (480, 360),
         _ => (800, 600),
     };
     let (wf, hf) = (w as f64, h as f64);

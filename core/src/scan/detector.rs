@@ -18,7 +18,11 @@ const MAX_TRIPLES: usize = 40;
 pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
     let finders = find_finders(bitmap);
     let mut used = vec![false; finders.len()];
-    let mut found = Found::default();
+    let mut found = Found {
+        finders: finders.len(),
+        smallest_module: None,
+        ..Found::default()
+    };
     for t in triples(&finders, MAX_CANDIDATES).iter().take(MAX_TRIPLES) {
         if t.members
             .iter()
@@ -27,6 +31,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
             continue;
         }
         found.located += 1;
+        found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
         'sizes: for size in sizes(bitmap, t) {
             for grid in sample(bitmap, t, size) {
                 let corners = grid.corners.map(|p| [p[0] as f32, p[1] as f32]);

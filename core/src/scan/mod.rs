@@ -5,6 +5,7 @@
 mod binarize;
 mod decode;
 mod detector;
+mod diagnose;
 mod finder;
 mod grid;
 mod homography;
@@ -155,8 +156,20 @@ pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, Scan
 /// Scans a luma plane.
 pub fn scan_luma(frame: &LumaFrame<'_>, limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
     limits.check_frame(frame)?;
-    let result = pipeline::run(plane::Plane::from_frame(frame));
-    Ok(outcome(result.codes, result.located))
+    let (result, coarse) = pipeline::run(plane::Plane::from_frame(frame));
+    let evidence = diagnose::Evidence {
+        located: result.located,
+        finders: result.finders,
+        smallest_module: result.smallest_module,
+    };
+    if std::env::var_os("TM_TRACE").is_some() {
+        eprintln!("{evidence:?}");
+    }
+    let problem = diagnose::diagnose(&result.codes, evidence, &coarse);
+    Ok(ScanOutcome {
+        codes: result.codes,
+        problem,
+    })
 }
 
 /// The baseline for comparison: rqrr alone (its own threshold and detector, no

@@ -20,6 +20,10 @@ pub struct PipelineResult {
     pub codes: Vec<ScannedCode>,
     /// The most code locations any one attempt found.
     pub located: usize,
+    /// The most finder candidates any one attempt found.
+    pub finders: usize,
+    /// The smallest finder module seen, in input pixels.
+    pub smallest_module: Option<f64>,
 }
 
 /// One binarize-and-detect pass.
@@ -75,9 +79,10 @@ fn satisfied(codes: &[ScannedCode]) -> bool {
     !certificate || hallmark
 }
 
-/// Runs the attempts over a plane until satisfied.
-pub fn run(plane: Plane) -> PipelineResult {
-    let levels = pyramid(plane);
+/// Runs the attempts over a plane until satisfied; also returns the coarsest
+/// pyramid level, for diagnostics.
+pub fn run(plane: Plane) -> (PipelineResult, Plane) {
+    let mut levels = pyramid(plane);
     let mut result = PipelineResult::default();
     let mut extra_after_certificate = 2;
     for attempt in attempts(levels.len()) {
@@ -111,6 +116,10 @@ pub fn run(plane: Plane) -> PipelineResult {
             );
         }
         result.located = result.located.max(found.located);
+        result.finders = result.finders.max(found.finders);
+        if let Some(m) = found.smallest_module.map(|m| m * f64::from(scale)) {
+            result.smallest_module = Some(result.smallest_module.map_or(m, |s| s.min(m)));
+        }
         for mut code in found.codes {
             if result.codes.iter().any(|c| c.bytes == code.bytes) {
                 continue;
@@ -125,5 +134,10 @@ pub fn run(plane: Plane) -> PipelineResult {
             break;
         }
     }
-    result
+    let coarse = levels.pop().unwrap_or(Plane {
+        data: Vec::new(),
+        width: 0,
+        height: 0,
+    });
+    (result, coarse)
 }

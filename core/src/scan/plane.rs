@@ -35,15 +35,6 @@ impl Plane {
         }
     }
 
-    /// The pixel at (x, y), or white outside the image.
-    #[inline]
-    pub fn get(&self, x: usize, y: usize) -> u8 {
-        if x >= self.width {
-            return 255;
-        }
-        self.data.get(y * self.width + x).copied().unwrap_or(255)
-    }
-
     /// Halves both dimensions by averaging 2×2 blocks.
     pub fn half(&self) -> Self {
         let width = self.width / 2;

@@ -14,6 +14,10 @@ pub struct Found {
     pub codes: Vec<ScannedCode>,
     /// Code locations (three finder patterns that fit together), read or not.
     pub located: usize,
+    /// Finder-pattern candidates seen.
+    pub finders: usize,
+    /// The smallest finder module size seen, in bitmap pixels.
+    pub smallest_module: Option<f64>,
 }
 
 /// Detects and decodes all codes in the bitmap.
@@ -36,10 +40,14 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
                 Some(code_from_bytes(bytes, corners))
             })
             .collect::<Vec<_>>();
-        Found { codes, located }
+        Found {
+            codes,
+            located,
+            ..Found::default()
+        }
     }));
     result.unwrap_or(Found {
-        codes: Vec::new(),
         located: 1,
+        ..Found::default()
     })
 }
