@@ -7,7 +7,8 @@ mod scan_support;
 
 use scan_support::{certificate_text, render, Look, HALLMARK};
 use touchmark::scan::{
-    scan_luma, scan_luma_rqrr_baseline, CodeKind, LumaFrame, ScanLimits, ScanOutcome,
+    scan_luma, scan_luma_rqrr_baseline, scan_luma_with, CodeKind, LumaFrame, ScanLimits,
+    ScanOptions, ScanOutcome,
 };
 
 fn frame(data: &[u8], w: usize, h: usize) -> LumaFrame<'_> {
@@ -137,7 +138,8 @@ fn certificate_and_hallmark_in_one_image() {
         data[(y + 100) * w + 560..(y + 100) * w + 860]
             .copy_from_slice(&hall[y * 300..(y + 1) * 300]);
     }
-    let outcome = scan_luma(&frame(&data, w, h), &ScanLimits::default()).unwrap();
+    let options = ScanOptions { all_codes: true };
+    let outcome = scan_luma_with(&frame(&data, w, h), &ScanLimits::default(), &options).unwrap();
     let kinds: Vec<CodeKind> = outcome.codes.iter().map(|c| c.kind).collect();
     assert!(kinds.contains(&CodeKind::Certificate), "{kinds:?}");
     assert!(kinds.contains(&CodeKind::Hallmark), "{kinds:?}");

@@ -11,7 +11,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use touchmark::scan::{
-    decode_to_luma, scan_image, scan_luma_rqrr_baseline, LumaFrame, ScanLimits, ScanOutcome,
+    decode_to_luma, scan_image, scan_luma, scan_luma_rqrr_baseline, LumaFrame, ScanLimits,
+    ScanOutcome,
 };
 
 use cases::Case;
@@ -29,6 +30,9 @@ enum Engine {
     Touchmark,
     /// rqrr alone, no preprocessing.
     Rqrr,
+    /// Touchmark's pipeline on an already decoded luma frame (file decode not
+    /// timed), as a camera app calls it.
+    TouchmarkLuma,
 }
 
 #[derive(clap::Args)]
@@ -122,10 +126,25 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
     for case in gather(sets)? {
         let bytes =
             std::fs::read(&case.file).map_err(|e| format!("{}: {e}", case.file.display()))?;
+        let luma = match engine {
+            Engine::TouchmarkLuma => {
+                Some(decode_to_luma(&bytes, &limits).map_err(|e| e.to_string())?)
+            }
+            _ => None,
+        };
         let start = Instant::now();
-        let result = match engine {
-            Engine::Touchmark => scan_image(&bytes, &limits).map_err(|e| e.to_string()),
-            Engine::Rqrr => scan_rqrr(&bytes, &limits),
+        let result = match (engine, &luma) {
+            (Engine::TouchmarkLuma, Some(luma)) => {
+                let frame = LumaFrame {
+                    data: luma.as_raw(),
+                    width: luma.width(),
+                    height: luma.height(),
+                    stride: luma.width(),
+                };
+                scan_luma(&frame, &limits).map_err(|e| e.to_string())
+            }
+            (Engine::Rqrr, _) => scan_rqrr(&bytes, &limits),
+            _ => scan_image(&bytes, &limits).map_err(|e| e.to_string()),
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         let (texts, problem, error) = match result {
@@ -142,6 +161,7 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
             engine: match engine {
                 Engine::Touchmark => "touchmark",
                 Engine::Rqrr => "rqrr",
+                Engine::TouchmarkLuma => "touchmark-luma",
             },
             ms,
             codes: case.codes,

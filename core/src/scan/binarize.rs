@@ -75,28 +75,35 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
     let w1 = w + 1;
     let r = threshold.radius;
     let offset = u32::from(threshold.offset);
-    let at = |x: usize, y: usize| sums.get(y * w1 + x).copied().unwrap_or(0);
     let mut bits = Vec::with_capacity(w * h);
     for y in 0..h {
         let y0 = y.saturating_sub(r);
         let y1 = (y + r + 1).min(h);
-        for x in 0..w {
+        let top = sums.get(y0 * w1..(y0 + 1) * w1);
+        let bottom = sums.get(y1 * w1..(y1 + 1) * w1);
+        let row = plane.data.get(y * w..(y + 1) * w);
+        let (Some(top), Some(bottom), Some(row)) = (top, bottom, row) else {
+            bits.resize(bits.len() + w, false);
+            continue;
+        };
+        let rows = (y1 - y0) as u32;
+        bits.extend(row.iter().enumerate().map(|(x, &v)| {
             let x0 = x.saturating_sub(r);
             let x1 = (x + r + 1).min(w);
-            let area = ((x1 - x0) * (y1 - y0)) as u32;
-            let sum = at(x1, y1)
-                .wrapping_sub(at(x0, y1))
-                .wrapping_sub(at(x1, y0))
-                .wrapping_add(at(x0, y0));
-            let v = u32::from(plane.data.get(y * w + x).copied().unwrap_or(255)) * area;
+            let area = (x1 - x0) as u32 * rows;
+            let at = |s: &[u32], i: usize| s.get(i).copied().unwrap_or(0);
+            let sum = at(bottom, x1)
+                .wrapping_sub(at(bottom, x0))
+                .wrapping_sub(at(top, x1))
+                .wrapping_add(at(top, x0));
+            let v = u32::from(v) * area;
             let margin = offset * area;
-            let dark = if threshold.inverted {
+            if threshold.inverted {
                 v > sum + margin
             } else {
                 v + margin < sum
-            };
-            bits.push(dark);
-        }
+            }
+        }));
     }
     Bitmap {
         bits,

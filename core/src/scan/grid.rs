@@ -157,7 +157,12 @@ pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
         }
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(2).map(|(_, s)| s).collect()
+    // A clear timing match settles the size; otherwise try the best two.
+    let keep = match scored.first() {
+        Some((best, _)) if *best >= 0.85 => 1,
+        _ => 2,
+    };
+    scored.into_iter().take(keep).map(|(_, s)| s).collect()
 }
 
 /// A sampled module grid that rqrr's decoder reads.

@@ -138,11 +138,21 @@ pub enum ScanError {
     },
 }
 
-/// Decodes an encoded image (EXIF orientation applied) and scans it.
+/// How hard to look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScanOptions {
+    /// After reading a certificate, keep looking (finer scale, other polarity)
+    /// for a hallmark in the same image. Costs up to two more passes; right for
+    /// photos, not for a live camera loop that will see the next frame anyway.
+    pub all_codes: bool,
+}
+
+/// Decodes an encoded image (EXIF orientation applied) and scans it, looking
+/// for a hallmark next to a certificate ([`ScanOptions::all_codes`]).
 pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
     let luma = decode_to_luma(bytes, limits)?;
     let (width, height) = luma.dimensions();
-    scan_luma(
+    scan_luma_with(
         &LumaFrame {
             data: luma.as_raw(),
             width,
@@ -150,13 +160,24 @@ pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, Scan
             stride: width,
         },
         limits,
+        &ScanOptions { all_codes: true },
     )
 }
 
-/// Scans a luma plane.
+/// Scans a luma plane (a camera frame), stopping at the first pass that reads
+/// a code: the fastest answer for a live preview.
 pub fn scan_luma(frame: &LumaFrame<'_>, limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
+    scan_luma_with(frame, limits, &ScanOptions::default())
+}
+
+/// Scans a luma plane with explicit options.
+pub fn scan_luma_with(
+    frame: &LumaFrame<'_>,
+    limits: &ScanLimits,
+    options: &ScanOptions,
+) -> Result<ScanOutcome, ScanError> {
     limits.check_frame(frame)?;
-    let (result, coarse) = pipeline::run(plane::Plane::from_frame(frame));
+    let (result, coarse) = pipeline::run(plane::Plane::from_frame(frame), options.all_codes);
     let evidence = diagnose::Evidence {
         located: result.located,
         finders: result.finders,

@@ -81,13 +81,13 @@ fn satisfied(codes: &[ScannedCode]) -> bool {
 
 /// Runs the attempts over a plane until satisfied; also returns the coarsest
 /// pyramid level, for diagnostics.
-pub fn run(plane: Plane) -> (PipelineResult, Plane) {
+pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     let mut levels = pyramid(plane);
     let mut result = PipelineResult::default();
     let mut extra_after_certificate = 2;
     for attempt in attempts(levels.len()) {
         if !result.codes.is_empty() {
-            if extra_after_certificate == 0 {
+            if extra_after_certificate == 0 || !all_codes {
                 break;
             }
             extra_after_certificate -= 1;
