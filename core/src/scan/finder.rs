@@ -220,6 +220,6 @@ pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
         }
     }
     let mut found: Vec<Finder> = found.into_iter().map(|f| refine(bitmap, f)).collect();
-    found.sort_by(|a, b| b.hits.cmp(&a.hits));
+    found.sort_by_key(|f| std::cmp::Reverse(f.hits));
     found
 }
