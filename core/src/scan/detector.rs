@@ -32,7 +32,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
         }
         found.located += 1;
         found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
-        'sizes: for size in sizes(bitmap, t) {
+        'sizes: for size in sizes(&bitmap, t) {
             for grid in sample(bitmap, t, size) {
                 let corners = grid.corners.map(|p| [p[0] as f32, p[1] as f32]);
                 let mut bytes = Vec::new();
@@ -100,7 +100,7 @@ mod tests {
             }
             for t in triples(&finders, MAX_CANDIDATES).iter().take(3) {
                 println!("  triple {t:?} sizes {:?}", sizes(&bitmap, t));
-                for size in sizes(bitmap, t) {
+                for size in sizes(&bitmap, t) {
                     for grid in sample(&bitmap, t, size) {
                         let r = rqrr::Grid::new(grid.clone()).decode_to(Vec::new());
                         println!("    size {size} corners {:?} -> {r:?}", grid.corners);
@@ -156,7 +156,7 @@ mod survey {
             let ts = triples(&finders, MAX_CANDIDATES);
             let mut errs = Vec::new();
             for t in ts.iter().take(3) {
-                for size in sizes(bitmap, t) {
+                for size in sizes(&bitmap, t) {
                     for grid in sample(&bitmap, t, size) {
                         let r = rqrr::Grid::new(grid).decode_to(Vec::new());
                         errs.push(format!("{size}:{:?}", r.map(|_| ()).err()));

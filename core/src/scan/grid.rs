@@ -136,13 +136,79 @@ fn timing_score(bitmap: &Bitmap, t: &Triple, size: usize) -> f64 {
     f64::from(good) / f64::from(all)
 }
 
+/// The code size implied by counting the dark modules of one timing pattern,
+/// walking the bitmap from the module at (3, 6) to the one at (size − 4, 6)
+/// (or the column equivalent). Counting is exact under perspective, where
+/// sampling at predicted positions drifts.
+fn counted_size(bitmap: &Bitmap, from: Pt, to: Pt) -> Option<usize> {
+    let len = dist(from, to);
+    if !len.is_finite() || len < 8.0 {
+        return None;
+    }
+    let steps = (len * 2.0).ceil() as usize;
+    let mut samples = Vec::with_capacity(steps + 1);
+    for i in 0..=steps {
+        let f = i as f64 / steps as f64;
+        let x = from[0] + (to[0] - from[0]) * f;
+        let y = from[1] + (to[1] - from[1]) * f;
+        samples.push(x >= 0.0 && y >= 0.0 && bitmap.get(x.round() as usize, y.round() as usize));
+    }
+    // Majority of three smooths single-sample noise.
+    let smooth: Vec<bool> = (0..samples.len())
+        .map(|i| {
+            let at = |k: usize| samples.get(k).copied().unwrap_or(false);
+            let n = u8::from(at(i.saturating_sub(1))) + u8::from(at(i)) + u8::from(at(i + 1));
+            n >= 2
+        })
+        .collect();
+    let mut runs = 0usize;
+    let mut prev = false;
+    for &d in &smooth {
+        if d && !prev {
+            runs += 1;
+        }
+        prev = d;
+    }
+    // Dark runs: the finder's edge, (size − 15) / 2 timing modules, the other edge.
+    let size = runs.checked_sub(2)? * 2 + 15;
+    ((21..=MAX_SIZE).contains(&size) && size % 4 == 1).then_some(size)
+}
+
+/// Sizes counted along both timing patterns.
+fn counted_sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
+    let [tl, tr, bl] = t.centres;
+    // Module steps along each axis, from the finder spacing (any size works
+    // here: the offsets are 3 modules, next to the finders).
+    let guess = ((dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0).max(21.0);
+    let span = guess - 7.0;
+    let u = [(tr[0] - tl[0]) / span, (tr[1] - tl[1]) / span];
+    let v = [(bl[0] - tl[0]) / span, (bl[1] - tl[1]) / span];
+    let off = |p: Pt, d: Pt| [p[0] + 3.0 * d[0], p[1] + 3.0 * d[1]];
+    let mut out = Vec::new();
+    for size in [
+        counted_size(bitmap, off(tl, v), off(tr, v)),
+        counted_size(bitmap, off(tl, u), off(bl, u)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !out.contains(&size) {
+            out.push(size);
+        }
+    }
+    out
+}
+
 /// Candidate code sizes for a triple whose timing patterns fit, best first.
 pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
     let [tl, tr, bl] = t.centres;
     let modules = (dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0;
     let version = ((modules - 17.0) / 4.0).round().max(1.0) as usize;
     let mut scored: Vec<(f64, usize)> = Vec::new();
-    for v in version.saturating_sub(2)..=version + 2 {
+    // Blur biases module estimates, so search a wide band of versions and let
+    // the timing patterns decide.
+    let band = 2 + version / 4;
+    for v in version.saturating_sub(band)..=version + band {
         if !(1..=40).contains(&v) {
             continue;
         }
@@ -162,7 +228,14 @@ pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
         Some((best, _)) if *best >= 0.85 => 1,
         _ => 2,
     };
-    scored.into_iter().take(keep).map(|(_, s)| s).collect()
+    let mut out = counted_sizes(bitmap, t);
+    for (_, size) in scored.into_iter().take(keep) {
+        if !out.contains(&size) {
+            out.push(size);
+        }
+    }
+    out.truncate(3);
+    out
 }
 
 /// A sampled module grid that rqrr's decoder reads.
