@@ -34,6 +34,8 @@ struct Attempt {
     inverted: bool,
     /// The binarization window is the shorter side divided by this.
     window_div: usize,
+    /// Threshold 3×3 means rather than pixels (noisy, low-contrast metal).
+    smooth: bool,
 }
 
 /// Builds the pyramid: the input, then halves down to the coarse size.
@@ -53,13 +55,14 @@ fn pyramid(plane: Plane) -> Vec<Plane> {
 fn attempts(levels: usize) -> Vec<Attempt> {
     let coarse = levels.saturating_sub(1);
     let mut out = Vec::new();
-    for window_div in [16, 40] {
+    for (window_div, smooth) in [(16, false), (40, false), (16, true)] {
         for level in (0..=coarse).rev() {
             for inverted in [false, true] {
                 out.push(Attempt {
                     level,
                     inverted,
                     window_div,
+                    smooth,
                 });
             }
         }
@@ -98,6 +101,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         let scale = (1u32 << attempt.level.min(16)) as f32;
         let mut threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
         threshold.radius = (level.width.min(level.height) / attempt.window_div).clamp(4, 64);
+        threshold.smooth = attempt.smooth;
         let bitmap = binarize(level, threshold);
         let t0 = std::time::Instant::now();
         let mut found = detector::find_in_bitmap(&bitmap);
