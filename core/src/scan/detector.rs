@@ -12,7 +12,7 @@ use super::rqrr_bitmap::Found;
 /// At most this many finder candidates enter the triple search (n³ pairs).
 const MAX_CANDIDATES: usize = 30;
 /// At most this many triples are sampled and decoded per bitmap.
-const MAX_TRIPLES: usize = 40;
+const MAX_TRIPLES: usize = 12;
 
 /// Detects and decodes all codes in the bitmap.
 pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
