@@ -234,7 +234,7 @@ pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
             out.push(size);
         }
     }
-    out.truncate(3);
+    out.truncate(2);
     out
 }
 
@@ -319,12 +319,11 @@ pub fn sample(bitmap: &Bitmap, t: &Triple, size: usize) -> Vec<SampledGrid> {
     let s = size as f64;
     let affine_br = [tr[0] + bl[0] - tl[0], tr[1] + bl[1] - tl[1]];
     let mut fourth: Vec<(Pt, Pt)> = Vec::new();
-    if size > 21 {
-        if let Some(a) = find_alignment(bitmap, t, size) {
-            fourth.push(([s - 6.5, s - 6.5], a));
-        }
+    // With the alignment pattern found, the affine guess adds only cost.
+    match (size > 21).then(|| find_alignment(bitmap, t, size)).flatten() {
+        Some(a) => fourth.push(([s - 6.5, s - 6.5], a)),
+        None => fourth.push(([s - 3.5, s - 3.5], affine_br)),
     }
-    fourth.push(([s - 3.5, s - 3.5], affine_br));
     let mut out = Vec::new();
     for (module_pt, image_pt) in fourth {
         let from = [[3.5, 3.5], [s - 3.5, 3.5], module_pt, [3.5, s - 3.5]];
