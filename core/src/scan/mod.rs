@@ -68,8 +68,8 @@ impl CodeKind {
 /// One code found in an image.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScannedCode {
-    /// The payload as text (bytes that are not UTF-8 are decoded as ISO-8859-1,
-    /// the QR default).
+    /// The payload as text: UTF-8 when valid, else Shift_JIS when it fits,
+    /// else ISO-8859-1 (the QR default).
     pub text: String,
     /// The raw payload bytes.
     #[serde(skip)]
