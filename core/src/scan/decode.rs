@@ -24,8 +24,9 @@ fn shift_jis_text(bytes: &[u8]) -> Option<String> {
 pub fn text_of(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
-        Err(_) => shift_jis_text(bytes)
-            .unwrap_or_else(|| bytes.iter().map(|&b| char::from(b)).collect()),
+        Err(_) => {
+            shift_jis_text(bytes).unwrap_or_else(|| bytes.iter().map(|&b| char::from(b)).collect())
+        }
     }
 }
 

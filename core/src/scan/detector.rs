@@ -7,7 +7,7 @@ use super::binarize::Bitmap;
 use super::decode::code_from_bytes;
 use super::finder::find_finders;
 use super::grid::{sample, sizes, triples};
-use super::rqrr_bitmap::Found;
+use super::rqrr_bitmap::{bounding_box, Found};
 
 /// At most this many finder candidates enter the triple search (n³ pairs).
 const MAX_CANDIDATES: usize = 30;
@@ -31,6 +31,11 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
             continue;
         }
         found.located += 1;
+        if found.region.is_none() {
+            let m = t.module * 4.0;
+            found.region =
+                bounding_box(&t.centres).map(|b| [b[0] - m, b[1] - m, b[2] + m, b[3] + m]);
+        }
         found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
         'sizes: for size in sizes(&bitmap, t) {
             for grid in sample(bitmap, t, size) {

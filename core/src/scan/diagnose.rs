@@ -8,8 +8,9 @@ use super::{CaptureProblem, CodeKind, ScannedCode};
 pub const SMALL_MODULE: f64 = 2.5;
 /// Below this sharpness (see [`sharpness`]) an image counts as blurred.
 pub const BLUR_SHARPNESS: f64 = 0.05;
-/// Above this fraction of saturated pixels, glare is suspected.
-pub const GLARE_FRACTION: f64 = 0.004;
+/// Above this fraction of saturated pixels (over the located code, or the
+/// whole image when nothing was located), glare is suspected.
+pub const GLARE_FRACTION: f64 = 0.01;
 
 /// What the pipeline saw, for diagnosis.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -20,6 +21,10 @@ pub struct Evidence {
     pub finders: usize,
     /// The smallest finder module size seen, in input pixels.
     pub smallest_module: Option<f64>,
+    /// Where a code was located, in input pixels (x0, y0, x1, y1).
+    pub region: Option<[f64; 4]>,
+    /// How many times the plane given to [`diagnose`] was halved from the input.
+    pub coarse_level: usize,
 }
 
 /// Mean absolute difference between neighbouring pixels over the strongest
@@ -67,13 +72,44 @@ pub fn sharpness(plane: &Plane) -> f64 {
     sum / count / range
 }
 
-/// Fraction of pixels at or near saturation.
-pub fn saturated_fraction(plane: &Plane) -> f64 {
-    if plane.data.is_empty() {
+/// Fraction of pixels at or near saturation, within `region` (plane pixels)
+/// when given, counted only when they stand out: if the typical light level
+/// (70th percentile) is itself near white, the image is simply bright or
+/// digital, not glared, and the answer is 0.
+pub fn saturated_fraction(plane: &Plane, region: Option<[f64; 4]>) -> f64 {
+    let (w, h) = (plane.width, plane.height);
+    let [x0, y0, x1, y1] = region.unwrap_or([0.0, 0.0, w as f64, h as f64]);
+    let clamp = |v: f64, hi: usize| (v.max(0.0) as usize).min(hi);
+    let (x0, x1) = (clamp(x0, w), clamp(x1, w));
+    let (y0, y1) = (clamp(y0, h), clamp(y1, h));
+    let mut hist = [0usize; 256];
+    for y in y0..y1 {
+        if let Some(row) = plane.data.get(y * w + x0..y * w + x1) {
+            for &v in row {
+                if let Some(slot) = hist.get_mut(usize::from(v)) {
+                    *slot += 1;
+                }
+            }
+        }
+    }
+    let all: usize = hist.iter().sum();
+    if all == 0 {
         return 0.0;
     }
-    let n = plane.data.iter().filter(|&&v| v >= 250).count();
-    n as f64 / plane.data.len() as f64
+    let mut below = 0;
+    let mut p70 = 255;
+    for (v, &n) in hist.iter().enumerate() {
+        below += n;
+        if below * 10 >= all * 7 {
+            p70 = v;
+            break;
+        }
+    }
+    if p70 >= 235 {
+        return 0.0;
+    }
+    let n: usize = hist.get(250..).map_or(0, |s| s.iter().sum());
+    n as f64 / all as f64
 }
 
 /// The problem to report, or None when a Touchmark code was read.
@@ -88,7 +124,9 @@ pub fn diagnose(
     if !codes.is_empty() {
         return Some(CaptureProblem::NotTouchmark);
     }
-    let glare = saturated_fraction(plane) > GLARE_FRACTION;
+    let scale = f64::from(1u32 << evidence.coarse_level.min(16));
+    let region = evidence.region.map(|r| r.map(|v| v / scale));
+    let glare = saturated_fraction(plane, region) > GLARE_FRACTION;
     let blurred = sharpness(plane) < BLUR_SHARPNESS;
     let small = evidence.smallest_module.is_some_and(|m| m < SMALL_MODULE);
     Some(if evidence.located > 0 {

@@ -320,7 +320,10 @@ pub fn sample(bitmap: &Bitmap, t: &Triple, size: usize) -> Vec<SampledGrid> {
     let affine_br = [tr[0] + bl[0] - tl[0], tr[1] + bl[1] - tl[1]];
     let mut fourth: Vec<(Pt, Pt)> = Vec::new();
     // With the alignment pattern found, the affine guess adds only cost.
-    match (size > 21).then(|| find_alignment(bitmap, t, size)).flatten() {
+    match (size > 21)
+        .then(|| find_alignment(bitmap, t, size))
+        .flatten()
+    {
         Some(a) => fourth.push(([s - 6.5, s - 6.5], a)),
         None => fourth.push(([s - 3.5, s - 3.5], affine_br)),
     }

@@ -182,6 +182,8 @@ pub fn scan_luma_with(
         located: result.located,
         finders: result.finders,
         smallest_module: result.smallest_module,
+        region: result.region,
+        coarse_level: result.coarse_level,
     };
     if std::env::var_os("TM_TRACE").is_some() {
         eprintln!("{evidence:?}");

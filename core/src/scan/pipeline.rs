@@ -24,6 +24,10 @@ pub struct PipelineResult {
     pub finders: usize,
     /// The smallest finder module seen, in input pixels.
     pub smallest_module: Option<f64>,
+    /// Where the first code was located, in input pixels (x0, y0, x1, y1).
+    pub region: Option<[f64; 4]>,
+    /// How many times the returned coarse plane was halved.
+    pub coarse_level: usize,
 }
 
 /// One binarize-and-detect pass.
@@ -121,6 +125,9 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         }
         result.located = result.located.max(found.located);
         result.finders = result.finders.max(found.finders);
+        if result.region.is_none() {
+            result.region = found.region.map(|r| r.map(|v| v * f64::from(scale)));
+        }
         if let Some(m) = found.smallest_module.map(|m| m * f64::from(scale)) {
             result.smallest_module = Some(result.smallest_module.map_or(m, |s| s.min(m)));
         }
@@ -138,6 +145,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
             break;
         }
     }
+    result.coarse_level = levels.len().saturating_sub(1);
     let coarse = levels.pop().unwrap_or(Plane {
         data: Vec::new(),
         width: 0,

@@ -18,6 +18,25 @@ pub struct Found {
     pub finders: usize,
     /// The smallest finder module size seen, in bitmap pixels.
     pub smallest_module: Option<f64>,
+    /// Bounding box (x0, y0, x1, y1) of the first code located, in bitmap pixels.
+    pub region: Option<[f64; 4]>,
+}
+
+/// The bounding box of some points.
+pub fn bounding_box(points: &[[f64; 2]]) -> Option<[f64; 4]> {
+    let first = points.first()?;
+    Some(
+        points
+            .iter()
+            .fold([first[0], first[1], first[0], first[1]], |b, p| {
+                [
+                    b[0].min(p[0]),
+                    b[1].min(p[1]),
+                    b[2].max(p[0]),
+                    b[3].max(p[1]),
+                ]
+            }),
+    )
 }
 
 /// Detects and decodes all codes in the bitmap.
@@ -29,6 +48,9 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
             });
         let grids = prepared.detect_grids();
         let located = grids.len();
+        let region = grids
+            .first()
+            .and_then(|g| bounding_box(&g.bounds.map(|p| [f64::from(p.x), f64::from(p.y)])));
         let codes = grids
             .iter()
             .filter_map(|grid| {
@@ -43,6 +65,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
         Found {
             codes,
             located,
+            region,
             ..Found::default()
         }
     }));
