@@ -14,8 +14,9 @@ pub struct Threshold {
     /// Look for light-on-dark codes: a pixel counts as "dark" (a module) when it
     /// is lighter than its surroundings.
     pub inverted: bool,
-    /// Compare each pixel's 3×3 mean instead of the pixel (against noise).
-    pub smooth: bool,
+    /// Compare each pixel's mean over a (2·smooth+1)² box instead of the
+    /// pixel itself (against noise); 0 compares the pixel.
+    pub smooth: usize,
 }
 
 impl Threshold {
@@ -28,7 +29,7 @@ impl Threshold {
             radius,
             offset,
             inverted,
-            smooth: false,
+            smooth: 0,
         }
     }
 }
@@ -92,7 +93,8 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
         let rows = (y1 - y0) as u32;
         // With smoothing, a pixel is represented by its 3×3 mean, read from
         // the same integral image: noise drops threefold at no extra pass.
-        let (s0, s1) = (y.saturating_sub(1), (y + 2).min(h));
+        let k = threshold.smooth;
+        let (s0, s1) = (y.saturating_sub(k), (y + k + 1).min(h));
         let stop = sums.get(s0 * w1..(s0 + 1) * w1).unwrap_or(&[]);
         let sbottom = sums.get(s1 * w1..(s1 + 1) * w1).unwrap_or(&[]);
         let srows = (s1 - s0) as u32;
@@ -105,8 +107,8 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
                 .wrapping_sub(at(bottom, x0))
                 .wrapping_sub(at(top, x1))
                 .wrapping_add(at(top, x0));
-            let v = if threshold.smooth {
-                let (a0, a1) = (x.saturating_sub(1), (x + 2).min(w));
+            let v = if k > 0 {
+                let (a0, a1) = (x.saturating_sub(k), (x + k + 1).min(w));
                 let local = at(sbottom, a1)
                     .wrapping_sub(at(sbottom, a0))
                     .wrapping_sub(at(stop, a1))

@@ -38,8 +38,9 @@ struct Attempt {
     inverted: bool,
     /// The binarization window is the shorter side divided by this.
     window_div: usize,
-    /// Threshold 3×3 means rather than pixels (noisy, low-contrast metal).
-    smooth: bool,
+    /// Threshold box means of this radius rather than pixels (noisy,
+    /// low-contrast metal); 0 for none.
+    smooth: usize,
 }
 
 /// Builds the pyramid: the input, then halves down to the coarse size.
@@ -59,7 +60,7 @@ fn pyramid(plane: Plane) -> Vec<Plane> {
 fn attempts(levels: usize) -> Vec<Attempt> {
     let coarse = levels.saturating_sub(1);
     let mut out = Vec::new();
-    for (window_div, smooth) in [(16, false), (40, false), (16, true)] {
+    for (window_div, smooth) in [(16, 0), (40, 0), (16, 1)] {
         for level in (0..=coarse).rev() {
             for inverted in [false, true] {
                 out.push(Attempt {
