@@ -37,7 +37,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
                 bounding_box(&t.centres).map(|b| [b[0] - m, b[1] - m, b[2] + m, b[3] + m]);
         }
         found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
-        'sizes: for size in sizes(&bitmap, t) {
+        'sizes: for size in sizes(bitmap, t) {
             for grid in sample(bitmap, t, size) {
                 let corners = grid.corners.map(|p| [p[0] as f32, p[1] as f32]);
                 let mut bytes = Vec::new();
