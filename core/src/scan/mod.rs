@@ -185,9 +185,6 @@ pub fn scan_luma_with(
         region: result.region,
         coarse_level: result.coarse_level,
     };
-    if std::env::var_os("TM_TRACE").is_some() {
-        eprintln!("{evidence:?}");
-    }
     let problem = diagnose::diagnose(&result.codes, evidence, &coarse);
     Ok(ScanOutcome {
         codes: result.codes,

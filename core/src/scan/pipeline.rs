@@ -111,21 +111,9 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         threshold.radius = (level.width.min(level.height) / attempt.window_div).clamp(4, 64);
         threshold.smooth = attempt.smooth;
         let bitmap = binarize(level, threshold);
-        let t0 = std::time::Instant::now();
         let mut found = detector::find_in_bitmap(&bitmap);
-        let t1 = t0.elapsed();
         if found.codes.is_empty() && attempt.level + 1 == levels.len() {
             found = rqrr_bitmap::find_in_bitmap(&bitmap);
-        }
-        if std::env::var_os("TM_TRACE").is_some() {
-            eprintln!(
-                "{attempt:?} {}x{} own {:?} total {:?} codes {}",
-                level.width,
-                level.height,
-                t1,
-                t0.elapsed(),
-                found.codes.len()
-            );
         }
         result.located = result.located.max(found.located);
         result.finders = result.finders.max(found.finders);
