@@ -113,7 +113,15 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         let bitmap = binarize(level, threshold);
         let mut found = detector::find_in_bitmap(&bitmap);
         if found.codes.is_empty() && attempt.level + 1 == levels.len() {
-            found = rqrr_bitmap::find_in_bitmap(&bitmap);
+            // rqrr's region-based detector finds some blurred or damaged
+            // finders ours misses; keep our evidence where it has none.
+            let fallback = rqrr_bitmap::find_in_bitmap(&bitmap);
+            found = rqrr_bitmap::Found {
+                located: found.located.max(fallback.located),
+                region: found.region.or(fallback.region),
+                codes: fallback.codes,
+                ..found
+            };
         }
         result.located = result.located.max(found.located);
         result.finders = result.finders.max(found.finders);
