@@ -108,9 +108,14 @@ fn confirm(bitmap: &Bitmap, x: f64, y: usize, row_counts: [u32; 5]) -> Option<Fi
         return None;
     }
     let cy = y as f64 + dy;
-    let (h_counts, dx) = cross_check(bitmap, x.round() as i64, cy.round() as i64, (1, 0), max_run)?;
-    let h_total: u32 = h_counts.iter().sum();
-    let cx = x.round() + dx;
+    // On a rotated finder the row chord's midpoint is off-centre, so the
+    // re-check through the new centre can miss; the row hit itself then
+    // stands in, and the stone centroid (see `refine`) fixes the centre.
+    let (h_total, cx) =
+        match cross_check(bitmap, x.round() as i64, cy.round() as i64, (1, 0), max_run) {
+            Some((h_counts, dx)) => (h_counts.iter().sum::<u32>(), x.round() + dx),
+            None => (row_total, x),
+        };
     Some(Finder {
         x: cx,
         y: cy,
