@@ -98,7 +98,7 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
         let stop = sums.get(s0 * w1..(s0 + 1) * w1).unwrap_or(&[]);
         let sbottom = sums.get(s1 * w1..(s1 + 1) * w1).unwrap_or(&[]);
         let srows = (s1 - s0) as u32;
-        bits.extend(row.iter().enumerate().map(|(x, &v)| {
+        let pixel = |x: usize, v: u8| {
             let x0 = x.saturating_sub(r);
             let x1 = (x + r + 1).min(w);
             let area = (x1 - x0) as u32 * rows;
@@ -125,7 +125,40 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
             } else {
                 v + margin < sum
             }
-        }));
+        };
+        let span = 2 * r + 1;
+        if k > 0 || w <= span {
+            bits.extend(row.iter().enumerate().map(|(x, &v)| pixel(x, v)));
+            continue;
+        }
+        // Fast path: where the window lies wholly inside the row, its area is
+        // constant and the four corners are walked as zipped slices.
+        bits.extend(row.iter().take(r).enumerate().map(|(x, &v)| pixel(x, v)));
+        let area = span as u32 * rows;
+        let margin = offset * area;
+        let inverted = threshold.inverted;
+        let (bl, br) = (bottom.iter(), bottom.iter().skip(span));
+        let (tl, tr) = (top.iter(), top.iter().skip(span));
+        let mid = row.iter().skip(r).take(w - 2 * r);
+        bits.extend(
+            mid.zip(br.zip(bl))
+                .zip(tr.zip(tl))
+                .map(|((&v, (&b1, &b0)), (&t1, &t0))| {
+                    let sum = b1.wrapping_sub(b0).wrapping_sub(t1).wrapping_add(t0);
+                    let v = u32::from(v) * area;
+                    if inverted {
+                        v > sum + margin
+                    } else {
+                        v + margin < sum
+                    }
+                }),
+        );
+        bits.extend(
+            row.iter()
+                .enumerate()
+                .skip(w - r)
+                .map(|(x, &v)| pixel(x, v)),
+        );
     }
     Bitmap {
         bits,
@@ -172,6 +205,40 @@ mod tests {
         assert_eq!(interior_dark, 100);
         let global_dark = plane.data.iter().filter(|&&v| v < 128).count();
         assert!(global_dark > 1000);
+    }
+
+    #[test]
+    fn fast_path_matches_per_pixel_rule() {
+        let plane = gradient_with_dark_square();
+        for inverted in [false, true] {
+            let t = Threshold::for_size(64, 64, 5, inverted);
+            let fast = binarize(&plane, t);
+            // Smoothing radius 0 through the generic path: force it with a
+            // window wider than the image, then compare on a narrow one.
+            let wide = binarize(&plane, Threshold { radius: 40, ..t });
+            assert_eq!(fast.bits.len(), 64 * 64);
+            assert_eq!(wide.bits.len(), 64 * 64);
+            for y in 0..64usize {
+                for x in 0..64usize {
+                    let (x0, x1) = (x.saturating_sub(t.radius), (x + t.radius + 1).min(64));
+                    let (y0, y1) = (y.saturating_sub(t.radius), (y + t.radius + 1).min(64));
+                    let mut sum = 0u32;
+                    for yy in y0..y1 {
+                        for xx in x0..x1 {
+                            sum += u32::from(plane.data[yy * 64 + xx]);
+                        }
+                    }
+                    let area = ((x1 - x0) * (y1 - y0)) as u32;
+                    let v = u32::from(plane.data[y * 64 + x]) * area;
+                    let want = if inverted {
+                        v > sum + 5 * area
+                    } else {
+                        v + 5 * area < sum
+                    };
+                    assert_eq!(fast.get(x, y), want, "({x},{y}) inverted={inverted}");
+                }
+            }
+        }
     }
 
     #[test]
