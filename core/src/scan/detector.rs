@@ -39,6 +39,9 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
         found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
         'sizes: for size in sizes(bitmap, t) {
             for grid in sample(bitmap, t, size) {
+                if !grid.plausible() {
+                    continue;
+                }
                 let corners = grid.corners.map(|p| [p[0] as f32, p[1] as f32]);
                 let mut bytes = Vec::new();
                 let ok = catch_unwind(AssertUnwindSafe(|| {

@@ -4,6 +4,9 @@
 
 use super::binarize::Bitmap;
 
+/// From this height on, every other row is scanned.
+const ROW_SKIP_HEIGHT: usize = 720;
+
 /// A confirmed finder-pattern centre.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Finder {
@@ -190,7 +193,14 @@ fn refine(bitmap: &Bitmap, f: Finder) -> Finder {
 pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
     let w = bitmap.width;
-    for (y, row) in bitmap.bits.chunks_exact(w.max(1)).enumerate() {
+    // Tall images are scanned every other row: a finder's centre stone spans
+    // three modules, so it is still crossed at least twice at 1.5 px/module.
+    let step = if bitmap.height >= ROW_SKIP_HEIGHT {
+        2
+    } else {
+        1
+    };
+    for (y, row) in bitmap.bits.chunks_exact(w.max(1)).enumerate().step_by(step) {
         let mut counts = [0u32; 5];
         let mut state = 0usize;
         for (x, &dark) in row.iter().enumerate().chain(std::iter::once((w, &false))) {

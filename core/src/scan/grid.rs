@@ -247,6 +247,27 @@ pub struct SampledGrid {
     pub corners: [Pt; 4],
 }
 
+/// The least fraction of timing-pattern modules a sampled grid must get right
+/// before it is worth Reed-Solomon decoding.
+const MIN_GRID_TIMING: f64 = 0.7;
+
+impl SampledGrid {
+    /// True when the sampled timing patterns (row and column 6) mostly
+    /// alternate as they must: a mis-registered grid fails this long before
+    /// Reed-Solomon would, at a fraction of the cost.
+    pub fn plausible(&self) -> bool {
+        let bit = |y: usize, x: usize| self.bits.get(y * self.size + x).copied().unwrap_or(false);
+        let mut good = 0u32;
+        let mut all = 0u32;
+        for k in 8..self.size.saturating_sub(8) {
+            let want = k % 2 == 0;
+            good += u32::from(bit(6, k) == want) + u32::from(bit(k, 6) == want);
+            all += 2;
+        }
+        all == 0 || f64::from(good) >= MIN_GRID_TIMING * f64::from(all)
+    }
+}
+
 impl rqrr::BitGrid for SampledGrid {
     fn size(&self) -> usize {
         self.size
