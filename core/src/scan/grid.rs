@@ -355,6 +355,25 @@ pub fn sample(bitmap: &Bitmap, t: &Triple, size: usize) -> Vec<SampledGrid> {
         let Some(h) = Homography::between(from, to) else {
             continue;
         };
+        let timing_ok = {
+            let dark_at = |col: usize, row: usize| {
+                let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
+                p[0] >= 0.0
+                    && p[1] >= 0.0
+                    && bitmap.get(p[0].round() as usize, p[1].round() as usize)
+            };
+            let mut good = 0u32;
+            let mut all = 0u32;
+            for k in 8..size.saturating_sub(8) {
+                let want = k % 2 == 0;
+                good += u32::from(dark_at(k, 6) == want) + u32::from(dark_at(6, k) == want);
+                all += 2;
+            }
+            all == 0 || f64::from(good) >= MIN_GRID_TIMING * f64::from(all)
+        };
+        if !timing_ok {
+            continue;
+        }
         let mut bits = Vec::with_capacity(size * size);
         for row in 0..size {
             for col in 0..size {
