@@ -33,6 +33,8 @@ enum Engine {
     /// Touchmark's pipeline on an already decoded luma frame (file decode not
     /// timed), as a camera app calls it.
     TouchmarkLuma,
+    /// Only decode the file to luma (how much of an image's time is decoding).
+    DecodeOnly,
 }
 
 #[derive(clap::Args)]
@@ -144,6 +146,12 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
                 scan_luma(&frame, &limits).map_err(|e| e.to_string())
             }
             (Engine::Rqrr, _) => scan_rqrr(&bytes, &limits),
+            (Engine::DecodeOnly, _) => decode_to_luma(&bytes, &limits)
+                .map(|_| ScanOutcome {
+                    codes: Vec::new(),
+                    problem: None,
+                })
+                .map_err(|e| e.to_string()),
             _ => scan_image(&bytes, &limits).map_err(|e| e.to_string()),
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -162,6 +170,7 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
                 Engine::Touchmark => "touchmark",
                 Engine::Rqrr => "rqrr",
                 Engine::TouchmarkLuma => "touchmark-luma",
+                Engine::DecodeOnly => "decode-only",
             },
             ms,
             codes: case.codes,

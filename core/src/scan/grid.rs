@@ -307,10 +307,22 @@ fn find_alignment(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Pt> {
         tl[0] + (u[0] + v[0]) * span * f,
         tl[1] + (u[1] + v[1]) * span * f,
     ];
+    // Coarse search at half-module steps, then pixel steps around the best.
     let radius = (t.module * 6.0).clamp(4.0, 80.0);
-    let step = (t.module / 3.0).max(1.0);
+    let (coarse_score, coarse) =
+        search_alignment(bitmap, guess, radius, (t.module / 2.0).max(1.0), u, v);
+    if coarse_score < 21 {
+        return None;
+    }
+    let (best, centre) = search_alignment(bitmap, coarse, (t.module / 2.0).max(1.0), 1.0, u, v);
+    (best >= 23).then_some(centre)
+}
+
+/// The best alignment fit on a square grid of positions around `guess`, and
+/// the mean of the positions sharing the best score.
+fn search_alignment(bitmap: &Bitmap, guess: Pt, radius: f64, step: f64, u: Pt, v: Pt) -> (u32, Pt) {
     let mut best = 0u32;
-    let mut sum = [0.0, 0.0, 0.0];
+    let mut sum = [guess[0], guess[1], 1.0];
     let steps = (radius / step) as i32;
     for iy in -steps..=steps {
         for ix in -steps..=steps {
@@ -327,11 +339,7 @@ fn find_alignment(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Pt> {
             }
         }
     }
-    if best >= 23 && sum[2] > 0.0 {
-        Some([sum[0] / sum[2], sum[1] / sum[2]])
-    } else {
-        None
-    }
+    (best, [sum[0] / sum[2], sum[1] / sum[2]])
 }
 
 /// Samples the grid of a code of `size` modules located by `t`.

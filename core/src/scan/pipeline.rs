@@ -112,7 +112,9 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         threshold.smooth = attempt.smooth;
         let bitmap = binarize(level, threshold);
         let mut found = detector::find_in_bitmap(&bitmap);
-        if found.codes.is_empty() && attempt.level + 1 == levels.len() {
+        // rqrr's detector is the costly fallback: only while nothing was read
+        // (not in the extra passes that look for a hallmark).
+        if found.codes.is_empty() && result.codes.is_empty() && attempt.level + 1 == levels.len() {
             // rqrr's region-based detector finds some blurred or damaged
             // finders ours misses; keep our evidence where it has none.
             let fallback = rqrr_bitmap::find_in_bitmap(&bitmap);
