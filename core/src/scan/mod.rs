@@ -3,6 +3,8 @@
 //! AVFoundation deliver it), with bounded memory and typed errors.
 
 mod binarize;
+#[cfg(test)]
+mod debug_tools;
 mod decode;
 mod detector;
 mod diagnose;
