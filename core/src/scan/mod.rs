@@ -1,6 +1,24 @@
 //! Reading certificate and hallmark codes from encoded images (PNG, JPEG, WebP) and
 //! from raw camera frames (a luma plane with a row stride, as CameraX and
 //! AVFoundation deliver it), with bounded memory and typed errors.
+//!
+//! The pipeline, by module:
+//! - `image_input`: decode to luma within [`ScanLimits`], EXIF orientation applied.
+//! - `plane`, `pipeline`: a pyramid (coarse pass at ≤ 2048 px, finer levels
+//!   only when it reads nothing) and the order of passes: dark-on-light, then
+//!   light-on-dark, then a finer threshold window, then thresholding 3×3 means.
+//! - `binarize`: local-mean thresholding from an integral image.
+//! - `finder`, `grid`, `homography`, `detector`: Touchmark's detector: finder
+//!   patterns along scan lines, refined from the centre stone; triples checked
+//!   by their timing patterns; alignment pattern; perspective sampling into a
+//!   grid handed to rqrr's decoder through `rqrr::BitGrid`.
+//! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback.
+//! - `decode`: payload bytes to text (UTF-8, Shift_JIS, ISO-8859-1) and kind.
+//! - `diagnose`: what to tell the person when nothing Touchmark was read.
+//! - `rqrr_baseline`: rqrr alone, the benchmark's reference.
+//!
+//! Every call into rqrr is wrapped in `catch_unwind` (rqrr panics on some
+//! inputs, upstream issue #54).
 
 mod binarize;
 #[cfg(test)]
