@@ -21,6 +21,8 @@ use crate::encoding::{b32_decode, b32_encode, b64url_encode};
 pub const HALLMARK_PREFIX: &str = "TMH1:";
 /// Bytes of hallmark secret.
 pub const SECRET_LEN: usize = 16;
+/// Bytes of the commitment stored in the certificate.
+pub const COMMITMENT_LEN: usize = 16;
 
 /// Why hallmark text was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -70,8 +72,10 @@ impl Hallmark {
         )
     }
 
-    /// The commitment stored in the certificate:
-    /// `base64url(SHA-256("touchmark/hallmark/v1\n" || serial || "\n" || secret))`.
+    /// The commitment stored in the certificate: the first 16 bytes of
+    /// `SHA-256("touchmark/hallmark/v1\n" || serial || "\n" || secret)`, base64url
+    /// (22 characters). 128 bits keep a forger from finding another secret that
+    /// matches, and keep the certificate small enough for QR version 16.
     pub fn commitment(&self) -> String {
         let digest = Sha256::new()
             .chain_update(b"touchmark/hallmark/v1\n")
@@ -79,7 +83,7 @@ impl Hallmark {
             .chain_update(b"\n")
             .chain_update(self.secret)
             .finalize();
-        b64url_encode(&digest)
+        b64url_encode(digest.get(..COMMITMENT_LEN).unwrap_or_default())
     }
 }
 

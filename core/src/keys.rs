@@ -73,12 +73,14 @@ pub fn is_valid_key_name(name: &str) -> bool {
 
 /// Computes `SHA-256(name || 0x0A || type || public key)[:4]` as a big-endian u32.
 pub fn key_id(name: &str, kind: KeyKind, public_key: &[u8; 32]) -> u32 {
-    let digest = Sha256::new()
+    let digest: [u8; 32] = Sha256::new()
         .chain_update(name.as_bytes())
         .chain_update([b'\n', kind.type_byte()])
         .chain_update(public_key)
-        .finalize();
-    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+        .finalize()
+        .into();
+    let [a, b, c, d, ..] = digest;
+    u32::from_be_bytes([a, b, c, d])
 }
 
 /// How an Ed25519 signature failed, so a verdict can tell forgery from malleability.
@@ -183,9 +185,9 @@ impl VerifierKey {
         &self.public_key
     }
 
-    /// `name+keyid`: the short identifier used as a JWS `kid`.
-    pub fn short_id(&self) -> String {
-        format!("{}+{:08x}", self.name, self.key_id)
+    /// The key id as 8 lowercase hex digits: the JWS `kid` of certificates.
+    pub fn key_id_hex(&self) -> String {
+        format!("{:08x}", self.key_id)
     }
 
     /// Verifies `signature` over `message` with Ed25519 `verify_strict`.

@@ -259,13 +259,15 @@ fn parse_signature_line(line: &str) -> Result<NoteSignature, NoteError> {
         return Err(NoteError::Malformed("invalid key name on signature line"));
     }
     let decoded = b64_decode(b64).ok_or(NoteError::Malformed("signature is not base64"))?;
-    if decoded.len() < 5 {
+    let Some((id, signature)) = decoded
+        .split_first_chunk::<4>()
+        .filter(|(_, s)| !s.is_empty())
+    else {
         return Err(NoteError::Malformed("signature too short"));
-    }
-    let (id, signature) = decoded.split_at(4);
+    };
     Ok(NoteSignature {
         name: name.to_owned(),
-        key_id: u32::from_be_bytes([id[0], id[1], id[2], id[3]]),
+        key_id: u32::from_be_bytes(*id),
         signature: signature.to_vec(),
         line: rest.to_owned(),
     })

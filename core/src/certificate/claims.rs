@@ -1,10 +1,11 @@
 //! The certificate claims: the piece's digital twin as signed by its issuer.
+//! The claims format version is the `1` of the `TM1:/` QR prefix; a future format
+//! gets a new prefix. Keep claims near 300 bytes of JSON so the certificate fits QR
+//! version 16 at level M.
 //! Every field is documented in `test-vectors/FORMAT.md`.
 
 use serde::{Deserialize, Serialize};
 
-/// The claims format version this library reads and writes.
-pub const CLAIMS_VERSION: u32 = 1;
 /// The longest serial number, in characters.
 pub const MAX_SERIAL_LEN: usize = 32;
 
@@ -52,8 +53,6 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Claims {
-    /// Claims format version; must be [`CLAIMS_VERSION`].
-    pub v: u32,
     /// Issuer id, as listed in the trust bundle.
     pub iss: String,
     /// Serial number: 1–32 characters from `A–Z`, `0–9` and `-`.
@@ -66,7 +65,7 @@ pub struct Claims {
     pub issued: String,
     /// Origin of the ledger (transparency log) the certificate is recorded in.
     pub ledger: String,
-    /// base64url SHA-256 commitment to the hallmark secret (see `hallmark`).
+    /// base64url 16-byte commitment to the hallmark secret (see `hallmark`).
     pub hallmark: String,
 }
 
@@ -76,9 +75,6 @@ pub enum ClaimsError {
     /// Not JSON of the claims shape.
     #[error("claims are not valid JSON of the expected shape: {0}")]
     Json(String),
-    /// Unsupported `v`.
-    #[error("unsupported claims version {0}")]
-    Version(u32),
     /// Serial has the wrong length or characters.
     #[error("serial must be 1-32 characters of A-Z, 0-9 and -")]
     Serial,
@@ -88,8 +84,8 @@ pub enum ClaimsError {
     /// Issue date is not `YYYY-MM-DD`.
     #[error("issue date must be YYYY-MM-DD")]
     Date,
-    /// The hallmark commitment is not base64url of 32 bytes.
-    #[error("hallmark commitment must be base64url of 32 bytes")]
+    /// The hallmark commitment is not base64url of 16 bytes.
+    #[error("hallmark commitment must be base64url of 16 bytes")]
     Hallmark,
     /// An empty issuer, ledger or title.
     #[error("issuer, ledger and item title must be non-empty")]
@@ -107,7 +103,7 @@ pub fn is_valid_serial(serial: &str) -> bool {
 /// True for a `YYYY-MM-DD` date with a plausible month and day.
 pub fn is_valid_date(date: &str) -> bool {
     let b = date.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return false;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
@@ -132,9 +128,6 @@ impl Claims {
 
     /// Checks the invariants serde cannot express.
     pub fn validate(&self) -> Result<(), ClaimsError> {
-        if self.v != CLAIMS_VERSION {
-            return Err(ClaimsError::Version(self.v));
-        }
         if !is_valid_serial(&self.serial) {
             return Err(ClaimsError::Serial);
         }
@@ -145,7 +138,7 @@ impl Claims {
             return Err(ClaimsError::Date);
         }
         let commitment = crate::encoding::b64url_decode(&self.hallmark);
-        if commitment.is_none_or(|c| c.len() != 32) {
+        if commitment.is_none_or(|c| c.len() != crate::hallmark::COMMITMENT_LEN) {
             return Err(ClaimsError::Hallmark);
         }
         if self.iss.is_empty() || self.ledger.is_empty() || self.item.title.is_empty() {

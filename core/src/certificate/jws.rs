@@ -14,7 +14,8 @@ pub const MAX_JWS_BYTES: usize = 4096;
 pub struct JwsHeader {
     /// Must be `EdDSA`.
     pub alg: String,
-    /// The issuer key as `name+keyid` (the first two parts of its vkey).
+    /// The issuer key's 32-bit key id as 8 lowercase hex digits (the second part of
+    /// its vkey); the issuer itself is named by the claims' `iss`.
     pub kid: String,
 }
 
@@ -108,8 +109,11 @@ impl CompactJws {
 
     /// The JWS signing input: `base64url(header) . base64url(payload)`.
     pub fn signing_input(&self) -> &[u8] {
-        let end = self.compact.rfind('.').unwrap_or(self.compact.len());
-        &self.compact.as_bytes()[..end]
+        let input = self
+            .compact
+            .rsplit_once('.')
+            .map_or(self.compact.as_str(), |(input, _)| input);
+        input.as_bytes()
     }
 
     /// The compact serialization.

@@ -40,7 +40,10 @@ pub fn decode(text: &str) -> Result<String, QrTextError> {
     bytes
         .chunks_exact(2)
         .map(|pair| {
-            let value = (pair[0] - b'0') * 10 + (pair[1] - b'0');
+            let &[tens, ones] = pair else {
+                return Err(QrTextError::Digits);
+            };
+            let value = (tens - b'0') * 10 + (ones - b'0');
             if value > 77 {
                 return Err(QrTextError::Digits);
             }

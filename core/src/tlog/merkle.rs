@@ -139,8 +139,11 @@ pub fn verify_consistency(
         fn_ >>= 1;
         sn >>= 1;
     }
-    let (mut fr, mut sr) = (*path[0], *path[0]);
-    for c in &path[1..] {
+    let Some((&&first, rest)) = path.split_first() else {
+        return Err(ProofError::WrongLength);
+    };
+    let (mut fr, mut sr) = (first, first);
+    for c in rest {
         if sn == 0 {
             return Err(ProofError::WrongLength);
         }
@@ -177,17 +180,21 @@ fn split_point(n: usize) -> usize {
 
 /// The Merkle Tree Hash (RFC 6962 §2.1) of a list of leaf hashes.
 pub fn root_from_leaves(leaves: &[Hash]) -> Hash {
-    match leaves.len() {
-        0 => empty_root(),
-        1 => leaves[0],
-        n => {
-            let k = split_point(n);
-            node_hash(
-                &root_from_leaves(&leaves[..k]),
-                &root_from_leaves(&leaves[k..]),
-            )
+    match leaves {
+        [] => empty_root(),
+        [one] => *one,
+        _ => {
+            let (left, right) = split(leaves);
+            node_hash(&root_from_leaves(left), &root_from_leaves(right))
         }
     }
+}
+
+/// Splits at the largest power of two below the length (RFC 6962 §2.1's `k`).
+fn split(leaves: &[Hash]) -> (&[Hash], &[Hash]) {
+    leaves
+        .split_at_checked(split_point(leaves.len()))
+        .unwrap_or((leaves, &[]))
 }
 
 /// The inclusion proof (RFC 6962 §2.1.1) for leaf `index` among `leaves`, or `None`
@@ -205,13 +212,13 @@ fn collect_inclusion(leaves: &[Hash], index: usize, proof: &mut Vec<Hash>) {
     if leaves.len() <= 1 {
         return;
     }
-    let k = split_point(leaves.len());
-    if index < k {
-        collect_inclusion(&leaves[..k], index, proof);
-        proof.push(root_from_leaves(&leaves[k..]));
+    let (left, right) = split(leaves);
+    if index < left.len() {
+        collect_inclusion(left, index, proof);
+        proof.push(root_from_leaves(right));
     } else {
-        collect_inclusion(&leaves[k..], index - k, proof);
-        proof.push(root_from_leaves(&leaves[..k]));
+        collect_inclusion(right, index - left.len(), proof);
+        proof.push(root_from_leaves(left));
     }
 }
 
@@ -234,13 +241,13 @@ fn collect_consistency(leaves: &[Hash], m: usize, complete: bool, proof: &mut Ve
         }
         return;
     }
-    let k = split_point(n);
-    if m <= k {
-        collect_consistency(&leaves[..k], m, complete, proof);
-        proof.push(root_from_leaves(&leaves[k..]));
+    let (left, right) = split(leaves);
+    if m <= left.len() {
+        collect_consistency(left, m, complete, proof);
+        proof.push(root_from_leaves(right));
     } else {
-        collect_consistency(&leaves[k..], m - k, false, proof);
-        proof.push(root_from_leaves(&leaves[..k]));
+        collect_consistency(right, m - left.len(), false, proof);
+        proof.push(root_from_leaves(left));
     }
 }
 

@@ -96,7 +96,7 @@ pub struct CertificateSummary {
 pub struct Verdict {
     /// The overall answer.
     pub verdict: Overall,
-    /// Reason codes, sorted and without duplicates.
+    /// Reason codes, sorted by their string and without duplicates.
     pub reasons: Vec<ReasonCode>,
     /// Per-dimension states.
     pub dimensions: Dimensions,
@@ -114,7 +114,7 @@ impl Verdict {
         dimensions: Dimensions,
         certificate: Option<CertificateSummary>,
     ) -> Self {
-        reasons.sort();
+        reasons.sort_by_key(|r| r.as_str());
         reasons.dedup();
         let all = [
             dimensions.signature,

@@ -83,8 +83,6 @@ reason_codes! {
     IssuerKeyRevoked = "issuer_key_revoked" => NotAuthentic,
     /// Issue date before the signing key's validity began.
     IssuerKeyNotYetValid = "issuer_key_not_yet_valid" => NotAuthentic,
-    /// An issuer's key signed a certificate naming a different issuer.
-    IssuerMismatch = "issuer_mismatch" => NotAuthentic,
     /// The signed claims are not a valid certificate of a supported version.
     ClaimsInvalid = "claims_invalid" => Inconclusive,
     /// No ledger proof was supplied.

@@ -50,6 +50,18 @@ impl Verifier {
         &self.trust
     }
 
+    /// Replaces the trust bundle with `bytes`, which must be signed by one of `roots`
+    /// and be at least as new as the bundle in use (rollback protection).
+    pub fn update_trust(
+        &mut self,
+        bytes: &[u8],
+        roots: &[crate::keys::VerifierKey],
+        now: u64,
+    ) -> Result<(), TrustError> {
+        self.trust = TrustBundle::load(bytes, roots, self.trust.version, now)?;
+        Ok(())
+    }
+
     /// Classifies each text (see [`Payload::classify`]) and verifies them together.
     pub fn verify_texts<S: AsRef<str>>(&self, texts: &[S]) -> Verdict {
         let payloads: Vec<Payload> = texts
@@ -139,19 +151,35 @@ impl Verifier {
         if jws.header().alg != "EdDSA" {
             return fail(DimensionState::Failed, ReasonCode::UnsupportedAlgorithm);
         }
-        let found = self.trust.issuers.iter().find_map(|issuer| {
-            issuer
-                .keys
-                .iter()
-                .find(|k| k.key.short_id() == jws.header().kid)
-                .map(|k| (issuer, k))
-        });
+        // The key is found by the claimed issuer and the kid; both are only hints
+        // until the signature verifies under the key the trust bundle lists. When the
+        // claims do not parse, any issuer key with that kid is tried, so tampering
+        // that breaks the JSON still shows as a bad signature.
+        let kid = &jws.header().kid;
+        let found = match claims {
+            Some(c) => {
+                let Some(issuer) = self.trust.issuer(&c.iss) else {
+                    return fail(DimensionState::Unknown, ReasonCode::UnknownIssuer);
+                };
+                issuer
+                    .keys
+                    .iter()
+                    .find(|k| k.key.key_id_hex() == *kid)
+                    .map(|k| (issuer, k))
+            }
+            None => self.trust.issuers.iter().find_map(|issuer| {
+                issuer
+                    .keys
+                    .iter()
+                    .find(|k| k.key.key_id_hex() == *kid)
+                    .map(|k| (issuer, k))
+            }),
+        };
         let Some((issuer, key)) = found else {
-            let issuer_known = claims.is_some_and(|c| self.trust.issuer(&c.iss).is_some());
-            let reason = if issuer_known {
+            let reason = if claims.is_some() {
                 ReasonCode::UnknownIssuerKey
             } else {
-                ReasonCode::UnknownIssuer
+                ReasonCode::ClaimsInvalid
             };
             return fail(DimensionState::Unknown, reason);
         };
@@ -167,9 +195,6 @@ impl Verifier {
         let Some(claims) = claims else {
             return fail(DimensionState::Unknown, ReasonCode::ClaimsInvalid);
         };
-        if claims.iss != issuer.id {
-            return fail(DimensionState::Failed, ReasonCode::IssuerMismatch);
-        }
         if let Some(reason) = key_window_problem(key, &claims.issued) {
             return fail(DimensionState::Failed, reason);
         }
