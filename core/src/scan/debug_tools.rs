@@ -8,7 +8,7 @@ mod detail {
     use crate::scan::grid::{sample, sizes, triples};
 
     /// As many finder candidates as the detector considers.
-    const MAX_CANDIDATES: usize = 30;
+    const MAX_CANDIDATES: usize = 60;
     use crate::scan::binarize::{binarize, Threshold};
     use crate::scan::plane::Plane;
 
@@ -75,7 +75,7 @@ mod survey {
     use crate::scan::finder::find_finders;
     use crate::scan::grid::{sample, sizes, triples};
 
-    const MAX_CANDIDATES: usize = 30;
+    const MAX_CANDIDATES: usize = 60;
     use crate::scan::binarize::{binarize, Threshold};
     use crate::scan::plane::Plane;
 

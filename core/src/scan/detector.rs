@@ -9,8 +9,10 @@ use super::finder::find_finders;
 use super::grid::{sample, sizes, triples};
 use super::rqrr_bitmap::{bounding_box, Found};
 
-/// At most this many finder candidates enter the triple search (n³ pairs).
-const MAX_CANDIDATES: usize = 30;
+/// At most this many finder candidates enter the triple search (n³ triples,
+/// each a few distance checks). Dense version-40 codes at one pixel per
+/// module hold dozens of chance finder-like runs: 30 missed their real ones.
+const MAX_CANDIDATES: usize = 60;
 /// At most this many triples are sampled and decoded per bitmap.
 const MAX_TRIPLES: usize = 12;
 

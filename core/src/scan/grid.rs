@@ -14,6 +14,9 @@ const MAX_SIZE: usize = 177;
 /// cluttered synthetic photos; 0.7 loses 6 % of reads).
 const MIN_TIMING: f64 = 0.6;
 
+/// Weight of the 1/hits terms in a triple's score.
+const HITS_WEIGHT: f64 = 0.15;
+
 /// Three finder patterns in code order.
 #[derive(Debug, Clone, Copy)]
 pub struct Triple {
@@ -88,7 +91,15 @@ fn triple(finders: &[Finder], ids: [usize; 3]) -> Option<Triple> {
         members: [id(tl), itr, ibl],
         centres: [ptl, ptr, pbl],
         module,
-        score: legs.ln().abs() + right + (max_m / min_m).ln(),
+        // Geometry first; among equals, finders confirmed by more scan lines.
+        score: legs.ln().abs()
+            + right
+            + (max_m / min_m).ln()
+            + HITS_WEIGHT
+                * [a.hits, b.hits, c.hits]
+                    .iter()
+                    .map(|&h| 1.0 / f64::from(h.max(1)))
+                    .sum::<f64>(),
     })
 }
 
