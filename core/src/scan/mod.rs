@@ -1,9 +1,39 @@
 //! Reading certificate and hallmark codes from encoded images (PNG, JPEG, WebP) and
 //! from raw camera frames (a luma plane with a row stride, as CameraX and
 //! AVFoundation deliver it), with bounded memory and typed errors.
+//!
+//! The pipeline, by module:
+//! - `image_input`: decode to luma within [`ScanLimits`], EXIF orientation applied.
+//! - `plane`, `pipeline`: a pyramid (coarse pass at ≤ 2048 px, finer levels
+//!   only when it reads nothing) and the order of passes: dark-on-light, then
+//!   light-on-dark, then a finer threshold window, then thresholding 3×3 means.
+//! - `binarize`: local-mean thresholding from an integral image.
+//! - `finder`, `grid`, `homography`, `detector`: Touchmark's detector: finder
+//!   patterns along scan lines, refined from the centre stone; triples checked
+//!   by their timing patterns; alignment pattern; perspective sampling into a
+//!   grid handed to rqrr's decoder through `rqrr::BitGrid`.
+//! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback.
+//! - `decode`: payload bytes to text (UTF-8, Shift_JIS, ISO-8859-1) and kind.
+//! - `diagnose`: what to tell the person when nothing Touchmark was read.
+//! - `rqrr_baseline`: rqrr alone, the benchmark's reference.
+//!
+//! Every call into rqrr is wrapped in `catch_unwind` (rqrr panics on some
+//! inputs, upstream issue #54).
 
-mod engine;
+mod binarize;
+#[cfg(test)]
+mod debug_tools;
+mod decode;
+mod detector;
+mod diagnose;
+mod finder;
+mod grid;
+mod homography;
 mod image_input;
+mod pipeline;
+mod plane;
+mod rqrr_baseline;
+mod rqrr_bitmap;
 
 use serde::Serialize;
 
@@ -58,8 +88,8 @@ impl CodeKind {
 /// One code found in an image.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScannedCode {
-    /// The payload as text (bytes that are not UTF-8 are decoded as ISO-8859-1,
-    /// the QR default).
+    /// The payload as text: UTF-8 when valid, else Shift_JIS when it fits,
+    /// else ISO-8859-1 (the QR default).
     pub text: String,
     /// The raw payload bytes.
     #[serde(skip)]
@@ -128,11 +158,21 @@ pub enum ScanError {
     },
 }
 
-/// Decodes an encoded image (EXIF orientation applied) and scans it.
+/// How hard to look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScanOptions {
+    /// After reading a certificate, keep looking (finer scale, other polarity)
+    /// for a hallmark in the same image. Costs up to two more passes; right for
+    /// photos, not for a live camera loop that will see the next frame anyway.
+    pub all_codes: bool,
+}
+
+/// Decodes an encoded image (EXIF orientation applied) and scans it, looking
+/// for a hallmark next to a certificate ([`ScanOptions::all_codes`]).
 pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
     let luma = decode_to_luma(bytes, limits)?;
     let (width, height) = luma.dimensions();
-    scan_luma(
+    scan_luma_with(
         &LumaFrame {
             data: luma.as_raw(),
             width,
@@ -140,13 +180,50 @@ pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, Scan
             stride: width,
         },
         limits,
+        &ScanOptions { all_codes: true },
     )
 }
 
-/// Scans a luma plane.
+/// Scans a luma plane (a camera frame), stopping at the first pass that reads
+/// a code: the fastest answer for a live preview.
 pub fn scan_luma(frame: &LumaFrame<'_>, limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
+    scan_luma_with(frame, limits, &ScanOptions::default())
+}
+
+/// Scans a luma plane with explicit options.
+pub fn scan_luma_with(
+    frame: &LumaFrame<'_>,
+    limits: &ScanLimits,
+    options: &ScanOptions,
+) -> Result<ScanOutcome, ScanError> {
     limits.check_frame(frame)?;
-    let (codes, located) = engine::find_codes(frame);
+    let (result, coarse) = pipeline::run(plane::Plane::from_frame(frame), options.all_codes);
+    let evidence = diagnose::Evidence {
+        located: result.located,
+        finders: result.finders,
+        smallest_module: result.smallest_module,
+        region: result.region,
+        coarse_level: result.coarse_level,
+    };
+    let problem = diagnose::diagnose(&result.codes, evidence, &coarse);
+    Ok(ScanOutcome {
+        codes: result.codes,
+        problem,
+    })
+}
+
+/// The baseline for comparison: rqrr alone (its own threshold and detector, no
+/// preprocessing), at the input's full size. Not meant for applications.
+pub fn scan_luma_rqrr_baseline(
+    frame: &LumaFrame<'_>,
+    limits: &ScanLimits,
+) -> Result<ScanOutcome, ScanError> {
+    limits.check_frame(frame)?;
+    let (codes, located) = rqrr_baseline::find_codes(frame);
+    Ok(outcome(codes, located))
+}
+
+fn outcome(codes: Vec<ScannedCode>, located: usize) -> ScanOutcome {
     let problem = if codes.iter().any(|c| c.kind != CodeKind::Other) {
         None
     } else if !codes.is_empty() {
@@ -156,5 +233,5 @@ pub fn scan_luma(frame: &LumaFrame<'_>, limits: &ScanLimits) -> Result<ScanOutco
     } else {
         Some(CaptureProblem::NoCodeFound)
     };
-    Ok(ScanOutcome { codes, problem })
+    ScanOutcome { codes, problem }
 }

@@ -1,9 +1,11 @@
-//! The detection and decoding engine: rqrr's detector and decoder over the luma
-//! plane, with rqrr panics contained (upstream issue #54).
+//! The baseline engine: rqrr's own thresholding, detector and decoder over the
+//! luma plane, with rqrr panics contained (upstream issue #54). Kept as the
+//! benchmark's reference row.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::{CodeKind, LumaFrame, ScannedCode};
+use super::decode::code_from_bytes;
+use super::{LumaFrame, ScannedCode};
 
 /// Finds and decodes codes; also returns how many code locations were found, so a
 /// caller can tell "nothing there" from "found but unreadable".
@@ -30,19 +32,4 @@ pub fn find_codes(frame: &LumaFrame<'_>) -> (Vec<ScannedCode>, usize) {
         (codes, located)
     }));
     result.unwrap_or((Vec::new(), 1))
-}
-
-/// Builds a scanned code from its payload bytes.
-pub fn code_from_bytes(bytes: Vec<u8>, corners: [[f32; 2]; 4]) -> ScannedCode {
-    let text = match String::from_utf8(bytes.clone()) {
-        Ok(text) => text,
-        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
-    };
-    let kind = CodeKind::of_text(&text);
-    ScannedCode {
-        text,
-        bytes,
-        corners,
-        kind,
-    }
 }

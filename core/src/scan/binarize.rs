@@ -1,0 +1,250 @@
+//! Local (adaptive) binarization: each pixel is compared with the mean of a
+//! square window around it, computed in O(1) from an integral image. This copes
+//! with uneven light and low contrast, where one global threshold fails.
+
+use super::plane::Plane;
+
+/// How to turn luma into dark and light modules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threshold {
+    /// Half the side of the averaging window, in pixels.
+    pub radius: usize,
+    /// How much darker than the local mean a pixel must be to count as dark.
+    pub offset: u8,
+    /// Look for light-on-dark codes: a pixel counts as "dark" (a module) when it
+    /// is lighter than its surroundings.
+    pub inverted: bool,
+    /// Compare each pixel's mean over a (2·smooth+1)² box instead of the
+    /// pixel itself (against noise); 0 compares the pixel.
+    pub smooth: usize,
+}
+
+impl Threshold {
+    /// A window suited to an image of this size: about an eighth of the
+    /// shorter side, so a window spans several modules of a code filling a good
+    /// part of the frame.
+    pub fn for_size(width: usize, height: usize, offset: u8, inverted: bool) -> Self {
+        let radius = (width.min(height) / 16).clamp(6, 64);
+        Self {
+            radius,
+            offset,
+            inverted,
+            smooth: 0,
+        }
+    }
+}
+
+/// A binary image: `true` means a dark module (after inversion, if asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bitmap {
+    /// Bits, row after row.
+    pub bits: Vec<bool>,
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+}
+
+impl Bitmap {
+    /// The bit at (x, y); outside the image counts as light.
+    #[inline]
+    pub fn get(&self, x: usize, y: usize) -> bool {
+        x < self.width && self.bits.get(y * self.width + x).copied().unwrap_or(false)
+    }
+}
+
+/// The integral image, (w+1)×(h+1), with wrapping sums: the sum over any window
+/// is exact as long as it fits in 32 bits, which any window under 16 million
+/// pixels does.
+fn integral(plane: &Plane) -> Vec<u32> {
+    let w1 = plane.width + 1;
+    let mut sums = vec![0u32; w1 * (plane.height + 1)];
+    for (y, row) in plane.data.chunks_exact(plane.width.max(1)).enumerate() {
+        let mut run = 0u32;
+        for (x, &v) in row.iter().enumerate() {
+            run = run.wrapping_add(u32::from(v));
+            let above = sums.get(y * w1 + x + 1).copied().unwrap_or(0);
+            if let Some(slot) = sums.get_mut((y + 1) * w1 + x + 1) {
+                *slot = above.wrapping_add(run);
+            }
+        }
+    }
+    sums
+}
+
+/// Binarizes a plane against local means.
+pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
+    let (w, h) = (plane.width, plane.height);
+    let sums = integral(plane);
+    let w1 = w + 1;
+    let r = threshold.radius;
+    let offset = u32::from(threshold.offset);
+    let mut bits = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let y0 = y.saturating_sub(r);
+        let y1 = (y + r + 1).min(h);
+        let top = sums.get(y0 * w1..(y0 + 1) * w1);
+        let bottom = sums.get(y1 * w1..(y1 + 1) * w1);
+        let row = plane.data.get(y * w..(y + 1) * w);
+        let (Some(top), Some(bottom), Some(row)) = (top, bottom, row) else {
+            bits.resize(bits.len() + w, false);
+            continue;
+        };
+        let rows = (y1 - y0) as u32;
+        // With smoothing, a pixel is represented by its 3×3 mean, read from
+        // the same integral image: noise drops threefold at no extra pass.
+        let k = threshold.smooth;
+        let (s0, s1) = (y.saturating_sub(k), (y + k + 1).min(h));
+        let stop = sums.get(s0 * w1..(s0 + 1) * w1).unwrap_or(&[]);
+        let sbottom = sums.get(s1 * w1..(s1 + 1) * w1).unwrap_or(&[]);
+        let srows = (s1 - s0) as u32;
+        let pixel = |x: usize, v: u8| {
+            let x0 = x.saturating_sub(r);
+            let x1 = (x + r + 1).min(w);
+            let area = (x1 - x0) as u32 * rows;
+            let at = |s: &[u32], i: usize| s.get(i).copied().unwrap_or(0);
+            let sum = at(bottom, x1)
+                .wrapping_sub(at(bottom, x0))
+                .wrapping_sub(at(top, x1))
+                .wrapping_add(at(top, x0));
+            let v = if k > 0 {
+                let (a0, a1) = (x.saturating_sub(k), (x + k + 1).min(w));
+                let local = at(sbottom, a1)
+                    .wrapping_sub(at(sbottom, a0))
+                    .wrapping_sub(at(stop, a1))
+                    .wrapping_add(at(stop, a0));
+                let n = (a1 - a0) as u32 * srows;
+                // Scale the local mean to the window's area without overflow.
+                ((u64::from(local) * u64::from(area)) / u64::from(n.max(1))) as u32
+            } else {
+                u32::from(v) * area
+            };
+            let margin = offset * area;
+            if threshold.inverted {
+                v > sum + margin
+            } else {
+                v + margin < sum
+            }
+        };
+        let span = 2 * r + 1;
+        if k > 0 || w <= span {
+            bits.extend(row.iter().enumerate().map(|(x, &v)| pixel(x, v)));
+            continue;
+        }
+        // Fast path: where the window lies wholly inside the row, its area is
+        // constant and the four corners are walked as zipped slices.
+        bits.extend(row.iter().take(r).enumerate().map(|(x, &v)| pixel(x, v)));
+        let area = span as u32 * rows;
+        let margin = offset * area;
+        let inverted = threshold.inverted;
+        let (bl, br) = (bottom.iter(), bottom.iter().skip(span));
+        let (tl, tr) = (top.iter(), top.iter().skip(span));
+        let mid = row.iter().skip(r).take(w - 2 * r);
+        bits.extend(
+            mid.zip(br.zip(bl))
+                .zip(tr.zip(tl))
+                .map(|((&v, (&b1, &b0)), (&t1, &t0))| {
+                    let sum = b1.wrapping_sub(b0).wrapping_sub(t1).wrapping_add(t0);
+                    let v = u32::from(v) * area;
+                    if inverted {
+                        v > sum + margin
+                    } else {
+                        v + margin < sum
+                    }
+                }),
+        );
+        bits.extend(
+            row.iter()
+                .enumerate()
+                .skip(w - r)
+                .map(|(x, &v)| pixel(x, v)),
+        );
+    }
+    Bitmap {
+        bits,
+        width: w,
+        height: h,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gradient_with_dark_square() -> Plane {
+        // A left-to-right light gradient (40..240) with a square 30 levels darker.
+        let (w, h) = (64, 64);
+        let mut data = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let base = 40 + (x * 200 / w) as u8;
+                let dark = (40..50).contains(&x) && (20..30).contains(&y);
+                data.push(if dark { base - 30 } else { base });
+            }
+        }
+        Plane {
+            data,
+            width: w,
+            height: h,
+        }
+    }
+
+    #[test]
+    fn finds_dark_square_under_gradient() {
+        let plane = gradient_with_dark_square();
+        let bitmap = binarize(&plane, Threshold::for_size(64, 64, 5, false));
+        assert!(bitmap.get(45, 25));
+        assert!(!bitmap.get(10, 10));
+        assert!(!bitmap.get(60, 60));
+        // A global threshold at mid-grey would call the whole left half dark;
+        // away from the borders (where the window is cut off), only the square is.
+        let interior_dark = (8..56)
+            .flat_map(|y| (8..56).map(move |x| (x, y)))
+            .filter(|&(x, y)| bitmap.get(x, y))
+            .count();
+        assert_eq!(interior_dark, 100);
+        let global_dark = plane.data.iter().filter(|&&v| v < 128).count();
+        assert!(global_dark > 1000);
+    }
+
+    #[test]
+    fn fast_path_matches_per_pixel_rule() {
+        let plane = gradient_with_dark_square();
+        for inverted in [false, true] {
+            let t = Threshold::for_size(64, 64, 5, inverted);
+            let fast = binarize(&plane, t);
+            assert_eq!(fast.bits.len(), 64 * 64);
+            for y in 0..64usize {
+                for x in 0..64usize {
+                    let (x0, x1) = (x.saturating_sub(t.radius), (x + t.radius + 1).min(64));
+                    let (y0, y1) = (y.saturating_sub(t.radius), (y + t.radius + 1).min(64));
+                    let mut sum = 0u32;
+                    for yy in y0..y1 {
+                        for xx in x0..x1 {
+                            sum += u32::from(plane.data[yy * 64 + xx]);
+                        }
+                    }
+                    let area = ((x1 - x0) * (y1 - y0)) as u32;
+                    let v = u32::from(plane.data[y * 64 + x]) * area;
+                    let want = if inverted {
+                        v > sum + 5 * area
+                    } else {
+                        v + 5 * area < sum
+                    };
+                    assert_eq!(fast.get(x, y), want, "({x},{y}) inverted={inverted}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn inverted_marks_light_square() {
+        let mut plane = gradient_with_dark_square();
+        for v in &mut plane.data {
+            *v = 255 - *v;
+        }
+        let bitmap = binarize(&plane, Threshold::for_size(64, 64, 5, true));
+        assert!(bitmap.get(45, 25));
+        assert!(!bitmap.get(10, 10));
+    }
+}

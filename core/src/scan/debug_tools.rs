@@ -1,0 +1,129 @@
+//! Ignored tests that print what the detector sees, for developing it:
+//! `TM_DEBUG_IMAGE=x.png cargo test -p touchmark --lib debug_image -- --ignored --nocapture`
+//! (`TM_DEBUG_GRID=1` prints sampled grids, `TM_DEBUG_BITMAP=prefix` writes the
+//! bitmaps) and `TM_SURVEY=list.txt … survey` for one line per image.
+
+mod detail {
+    use crate::scan::finder::find_finders;
+    use crate::scan::grid::{sample, sizes, triples};
+
+    /// As many finder candidates as the detector considers.
+    const MAX_CANDIDATES: usize = 60;
+    use crate::scan::binarize::{binarize, Threshold};
+    use crate::scan::plane::Plane;
+
+    /// Prints what the detector sees in `TM_DEBUG_IMAGE`; run with --ignored --nocapture.
+    #[test]
+    #[ignore]
+    fn debug_image() {
+        let Some(path) = std::env::var_os("TM_DEBUG_IMAGE") else {
+            return;
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let luma =
+            crate::scan::decode_to_luma(&bytes, &crate::scan::ScanLimits::default()).unwrap();
+        let (w, h) = luma.dimensions();
+        let plane = Plane {
+            data: luma.into_raw(),
+            width: w as usize,
+            height: h as usize,
+        };
+        for inverted in [false, true] {
+            let bitmap = binarize(
+                &plane,
+                Threshold::for_size(plane.width, plane.height, 4, inverted),
+            );
+            if let Some(out) = std::env::var_os("TM_DEBUG_BITMAP") {
+                let img = image::GrayImage::from_fn(w, h, |x, y| {
+                    image::Luma([if bitmap.get(x as usize, y as usize) {
+                        0
+                    } else {
+                        255
+                    }])
+                });
+                img.save(format!("{}-{inverted}.png", out.to_string_lossy()))
+                    .unwrap();
+            }
+            let finders = find_finders(&bitmap);
+            println!("{w}x{h} inverted={inverted} finders={}", finders.len());
+            for f in finders.iter().take(8) {
+                println!("  {f:?}");
+            }
+            for t in triples(&finders, MAX_CANDIDATES).iter().take(3) {
+                println!("  triple {t:?} sizes {:?}", sizes(&bitmap, t));
+                for size in sizes(&bitmap, t) {
+                    for grid in sample(&bitmap, t, size) {
+                        let r = rqrr::Grid::new(grid.clone()).decode_to(Vec::new());
+                        println!("    size {size} corners {:?} -> {r:?}", grid.corners);
+                        if std::env::var_os("TM_DEBUG_GRID").is_some() {
+                            use rqrr::BitGrid;
+                            for y in 0..size {
+                                let line: String = (0..size)
+                                    .map(|x| if grid.bit(y, x) { '#' } else { '.' })
+                                    .collect();
+                                println!("      {line}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+mod survey {
+    use crate::scan::finder::find_finders;
+    use crate::scan::grid::{sample, sizes, triples};
+
+    const MAX_CANDIDATES: usize = 60;
+    use crate::scan::binarize::{binarize, Threshold};
+    use crate::scan::plane::Plane;
+
+    /// One line per file in `TM_SURVEY` (a file listing paths): finders,
+    /// triples, and the best decode error. Run with --ignored --nocapture.
+    #[test]
+    #[ignore]
+    fn survey() {
+        let Some(list) = std::env::var_os("TM_SURVEY") else {
+            return;
+        };
+        let list = std::fs::read_to_string(list).unwrap();
+        for path in list.lines() {
+            let bytes = std::fs::read(path).unwrap();
+            let luma =
+                crate::scan::decode_to_luma(&bytes, &crate::scan::ScanLimits::default()).unwrap();
+            let (w, h) = luma.dimensions();
+            let mut plane = Plane {
+                data: luma.into_raw(),
+                width: w as usize,
+                height: h as usize,
+            };
+            while plane.width.max(plane.height) > 1024 {
+                plane = plane.half();
+            }
+            let bitmap = binarize(
+                &plane,
+                Threshold::for_size(plane.width, plane.height, 4, false),
+            );
+            let finders = find_finders(&bitmap);
+            let ts = triples(&finders, MAX_CANDIDATES);
+            let mut errs = Vec::new();
+            for t in ts.iter().take(3) {
+                for size in sizes(&bitmap, t) {
+                    for grid in sample(&bitmap, t, size) {
+                        let r = rqrr::Grid::new(grid).decode_to(Vec::new());
+                        errs.push(format!("{size}:{:?}", r.map(|_| ()).err()));
+                    }
+                }
+            }
+            println!(
+                "{path} {}x{} finders={} triples={} {}",
+                plane.width,
+                plane.height,
+                finders.len(),
+                ts.len(),
+                errs.join(" ")
+            );
+        }
+    }
+}

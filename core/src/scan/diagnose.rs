@@ -1,0 +1,195 @@
+//! Capture diagnostics: when no Touchmark code was read, say why in terms a
+//! person can act on (move closer, hold still, tilt away from the light).
+
+use super::plane::Plane;
+use super::{CaptureProblem, CodeKind, ScannedCode};
+
+/// A located code whose module is under this many input pixels is too small to read reliably: move closer.
+pub const SMALL_MODULE: f64 = 2.5;
+/// Below this sharpness (see [`sharpness`]) an image counts as blurred.
+pub const BLUR_SHARPNESS: f64 = 0.05;
+/// Above this fraction of saturated pixels (over the located code, or the
+/// whole image when nothing was located), glare is suspected.
+pub const GLARE_FRACTION: f64 = 0.01;
+
+/// What the pipeline saw, for diagnosis.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Evidence {
+    /// Code locations found (three finders that fit together).
+    pub located: usize,
+    /// Finder-pattern candidates found, at any scale.
+    pub finders: usize,
+    /// The smallest finder module size seen, in input pixels.
+    pub smallest_module: Option<f64>,
+    /// Where a code was located, in input pixels (x0, y0, x1, y1).
+    pub region: Option<[f64; 4]>,
+    /// How many times the plane given to [`diagnose`] was halved from the input.
+    pub coarse_level: usize,
+}
+
+/// Mean absolute difference between neighbouring pixels over the strongest
+/// tenth of edges, divided by the image's luma range: near 0.5 for crisp
+/// edges, far lower when blurred.
+pub fn sharpness(plane: &Plane) -> f64 {
+    let (w, h) = (plane.width, plane.height);
+    if w < 3 || h < 3 {
+        return 1.0;
+    }
+    let mut hist = [0u32; 256];
+    let (mut lo, mut hi) = (255u8, 0u8);
+    for row in plane.data.chunks_exact(w) {
+        for pair in row.windows(2) {
+            if let [a, b] = pair {
+                if let Some(slot) = hist.get_mut(usize::from(a.abs_diff(*b))) {
+                    *slot += 1;
+                }
+                lo = lo.min(*a);
+                hi = hi.max(*a);
+            }
+        }
+    }
+    if hi.saturating_sub(lo) < 24 {
+        return 1.0; // flat: nothing to be blurred
+    }
+    let range = f64::from(hi.saturating_sub(lo));
+    let total: u32 = hist.iter().sum();
+    // The mean of the top 10 % of gradients.
+    let mut need = (total / 10).max(1);
+    let mut sum = 0.0;
+    let mut count = 0.0;
+    for (g, &n) in hist.iter().enumerate().rev() {
+        let take = n.min(need);
+        sum += g as f64 * f64::from(take);
+        count += f64::from(take);
+        need -= take;
+        if need == 0 {
+            break;
+        }
+    }
+    if count == 0.0 {
+        return 0.0;
+    }
+    sum / count / range
+}
+
+/// Fraction of pixels at or near saturation, within `region` (plane pixels)
+/// when given, counted only when they stand out: if the typical light level
+/// (70th percentile) is itself near white, the image is simply bright or
+/// digital, not glared, and the answer is 0.
+pub fn saturated_fraction(plane: &Plane, region: Option<[f64; 4]>) -> f64 {
+    let (w, h) = (plane.width, plane.height);
+    let [x0, y0, x1, y1] = region.unwrap_or([0.0, 0.0, w as f64, h as f64]);
+    let clamp = |v: f64, hi: usize| (v.max(0.0) as usize).min(hi);
+    let (x0, x1) = (clamp(x0, w), clamp(x1, w));
+    let (y0, y1) = (clamp(y0, h), clamp(y1, h));
+    let mut hist = [0usize; 256];
+    for y in y0..y1 {
+        if let Some(row) = plane.data.get(y * w + x0..y * w + x1) {
+            for &v in row {
+                if let Some(slot) = hist.get_mut(usize::from(v)) {
+                    *slot += 1;
+                }
+            }
+        }
+    }
+    let all: usize = hist.iter().sum();
+    if all == 0 {
+        return 0.0;
+    }
+    let mut below = 0;
+    let mut p70 = 255;
+    for (v, &n) in hist.iter().enumerate() {
+        below += n;
+        if below * 10 >= all * 7 {
+            p70 = v;
+            break;
+        }
+    }
+    if p70 >= 235 {
+        return 0.0;
+    }
+    let n: usize = hist.get(250..).map_or(0, |s| s.iter().sum());
+    n as f64 / all as f64
+}
+
+/// The problem to report, or None when a Touchmark code was read.
+pub fn diagnose(
+    codes: &[ScannedCode],
+    evidence: Evidence,
+    plane: &Plane,
+) -> Option<CaptureProblem> {
+    if codes.iter().any(|c| c.kind != CodeKind::Other) {
+        return None;
+    }
+    if !codes.is_empty() {
+        return Some(CaptureProblem::NotTouchmark);
+    }
+    let scale = f64::from(1u32 << evidence.coarse_level.min(16));
+    let region = evidence.region.map(|r| r.map(|v| v / scale));
+    let glare = saturated_fraction(plane, region) > GLARE_FRACTION;
+    let blurred = sharpness(plane) < BLUR_SHARPNESS;
+    let small = evidence.smallest_module.is_some_and(|m| m < SMALL_MODULE);
+    Some(if evidence.located > 0 {
+        if glare {
+            CaptureProblem::GlareSuspected
+        } else if small {
+            CaptureProblem::TooSmall
+        } else {
+            CaptureProblem::Unreadable
+        }
+    } else if blurred {
+        CaptureProblem::TooBlurred
+    } else if small && evidence.finders > 0 {
+        CaptureProblem::TooSmall
+    } else if glare && evidence.finders > 0 {
+        CaptureProblem::GlareSuspected
+    } else {
+        CaptureProblem::NoCodeFound
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checker(w: usize, h: usize, cell: usize) -> Plane {
+        let data = (0..w * h)
+            .map(|i| {
+                if ((i % w) / cell + (i / w) / cell) % 2 == 0 {
+                    20
+                } else {
+                    230
+                }
+            })
+            .collect();
+        Plane {
+            data,
+            width: w,
+            height: h,
+        }
+    }
+
+    #[test]
+    fn sharp_checker_is_sharp_and_blurred_is_not() {
+        let sharp = checker(64, 64, 8);
+        assert!(sharpness(&sharp) > 0.5);
+        // A smooth ramp has tiny neighbour differences.
+        let ramp = Plane {
+            data: (0..64 * 64).map(|i| ((i % 64) * 3 + 20) as u8).collect(),
+            width: 64,
+            height: 64,
+        };
+        assert!(sharpness(&ramp) < BLUR_SHARPNESS);
+    }
+
+    #[test]
+    fn blank_is_no_code() {
+        let plane = Plane {
+            data: vec![128; 100 * 100],
+            width: 100,
+            height: 100,
+        };
+        let problem = diagnose(&[], Evidence::default(), &plane);
+        assert_eq!(problem, Some(CaptureProblem::NoCodeFound));
+    }
+}

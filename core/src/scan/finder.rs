@@ -1,0 +1,240 @@
+//! Finder-pattern search along scan lines: every row is run-length scanned for
+//! the dark-light-dark-light-dark 1:1:3:1:1 signature, and each hit is confirmed
+//! across the column and again across the row through the refined centre.
+
+use super::binarize::Bitmap;
+
+/// From this height on, every other row is scanned.
+const ROW_SKIP_HEIGHT: usize = 720;
+
+/// A confirmed finder-pattern centre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Finder {
+    /// Centre x, pixels.
+    pub x: f64,
+    /// Centre y, pixels.
+    pub y: f64,
+    /// Estimated module size, pixels.
+    pub module: f64,
+    /// How many scan lines confirmed it.
+    pub hits: u32,
+}
+
+/// True when five run lengths fit 1:1:3:1:1.
+fn fits(counts: [u32; 5], strict: bool) -> bool {
+    let total: u32 = counts.iter().sum();
+    if total < 7 || counts.contains(&0) {
+        return false;
+    }
+    let module = f64::from(total) / 7.0;
+    let slack = if strict { module / 2.0 } else { module * 0.75 };
+    let [a, b, c, d, e] = counts.map(f64::from);
+    (module - a).abs() < slack
+        && (module - b).abs() < slack
+        && (3.0 * module - c).abs() < 3.0 * slack
+        && (module - d).abs() < slack
+        && (module - e).abs() < slack
+}
+
+/// Counts the five runs through (cx, cy) along direction (dx, dy), stepping
+/// outward both ways from the centre; returns the runs and the centre offset
+/// along the line (in steps), or None if the pattern does not fit.
+fn cross_check(
+    bitmap: &Bitmap,
+    cx: i64,
+    cy: i64,
+    (dx, dy): (i64, i64),
+    max_run: u32,
+) -> Option<([u32; 5], f64)> {
+    let dark = |i: i64| {
+        let (x, y) = (cx + i * dx, cy + i * dy);
+        x >= 0 && y >= 0 && bitmap.get(x as usize, y as usize)
+    };
+    let inside = |i: i64| {
+        let (x, y) = (cx + i * dx, cy + i * dy);
+        x >= 0 && y >= 0 && (x as usize) < bitmap.width && (y as usize) < bitmap.height
+    };
+    if !dark(0) {
+        return None;
+    }
+    let mut counts = [0u32; 5];
+    // Backward: centre run (2), light (1), dark (0).
+    let mut i = 0i64;
+    let mut back = [0u32; 3];
+    for (slot, want_dark) in [(2usize, true), (1, false), (0, true)] {
+        while inside(i) && dark(i) == want_dark && back.get(slot).copied().unwrap_or(0) <= max_run {
+            if let Some(b) = back.get_mut(slot) {
+                *b += 1;
+            }
+            i -= 1;
+        }
+        if back.get(slot).copied().unwrap_or(0) > max_run {
+            return None;
+        }
+    }
+    let mut fwd = [0u32; 3];
+    let mut j = 1i64;
+    for (slot, want_dark) in [(0usize, true), (1, false), (2, true)] {
+        while inside(j) && dark(j) == want_dark && fwd.get(slot).copied().unwrap_or(0) <= max_run {
+            if let Some(f) = fwd.get_mut(slot) {
+                *f += 1;
+            }
+            j += 1;
+        }
+        if fwd.get(slot).copied().unwrap_or(0) > max_run {
+            return None;
+        }
+    }
+    let [b2, b1, b0] = back;
+    let [f0, f1, f2] = fwd;
+    counts[0] = b0;
+    counts[1] = b1;
+    counts[2] = b2 + f0;
+    counts[3] = f1;
+    counts[4] = f2;
+    if !fits(counts, false) {
+        return None;
+    }
+    // Centre of the middle run, relative to the start point.
+    let start = -(i64::from(b2)) + 1;
+    let centre = start as f64 + f64::from(counts[2]) / 2.0 - 0.5;
+    Some((counts, centre))
+}
+
+/// Confirms a row hit at (x, y) and returns the refined centre and module size.
+fn confirm(bitmap: &Bitmap, x: f64, y: usize, row_counts: [u32; 5]) -> Option<Finder> {
+    let row_total: u32 = row_counts.iter().sum();
+    let max_run = row_counts.get(2).copied().unwrap_or(0) * 2 + 2;
+    let (v_counts, dy) = cross_check(bitmap, x.round() as i64, y as i64, (0, 1), max_run)?;
+    let v_total: u32 = v_counts.iter().sum();
+    if 5 * row_total.abs_diff(v_total) >= 3 * row_total {
+        return None;
+    }
+    let cy = y as f64 + dy;
+    // On a rotated finder the row chord's midpoint is off-centre, so the
+    // re-check through the new centre can miss; the row hit itself then
+    // stands in, and the stone centroid (see `refine`) fixes the centre.
+    let (h_total, cx) =
+        match cross_check(bitmap, x.round() as i64, cy.round() as i64, (1, 0), max_run) {
+            Some((h_counts, dx)) => (h_counts.iter().sum::<u32>(), x.round() + dx),
+            None => (row_total, x),
+        };
+    Some(Finder {
+        x: cx,
+        y: cy,
+        module: f64::from(h_total + v_total) / 14.0,
+        hits: 1,
+    })
+}
+
+fn merge(found: &mut Vec<Finder>, f: Finder) {
+    for g in found.iter_mut() {
+        if (g.x - f.x).abs() <= g.module.max(f.module)
+            && (g.y - f.y).abs() <= g.module.max(f.module)
+            && (g.module - f.module).abs() <= g.module.max(f.module) * 0.5 + 1.0
+        {
+            let n = f64::from(g.hits);
+            g.x = (g.x * n + f.x) / (n + 1.0);
+            g.y = (g.y * n + f.y) / (n + 1.0);
+            g.module = (g.module * n + f.module) / (n + 1.0);
+            g.hits += 1;
+            return;
+        }
+    }
+    found.push(f);
+}
+
+/// Refines a finder from its central 3×3-module stone: the centroid of the dark
+/// blob under the centre is exact under rotation, and its area gives the module
+/// size whatever the angle. Keeps the scan-line estimate when the stone is not
+/// a separate blob (blur merged it with the ring).
+fn refine(bitmap: &Bitmap, f: Finder) -> Finder {
+    let reach = (f.module * 3.0).ceil() as i64 + 2;
+    let side = (2 * reach + 1) as usize;
+    let (ox, oy) = (f.x.round() as i64 - reach, f.y.round() as i64 - reach);
+    let dark = |x: i64, y: i64| x >= 0 && y >= 0 && bitmap.get(x as usize, y as usize);
+    let (sx, sy) = (f.x.round() as i64, f.y.round() as i64);
+    if !dark(sx, sy) {
+        return f;
+    }
+    let mut seen = vec![false; side * side];
+    let mut stack = vec![(sx, sy)];
+    let (mut n, mut mx, mut my) = (0u64, 0.0, 0.0);
+    while let Some((x, y)) = stack.pop() {
+        let (lx, ly) = (x - ox, y - oy);
+        if lx <= 0 || ly <= 0 || lx >= side as i64 - 1 || ly >= side as i64 - 1 {
+            return f; // reached the box edge: not an isolated stone
+        }
+        let Some(slot) = seen.get_mut(ly as usize * side + lx as usize) else {
+            return f;
+        };
+        if *slot || !dark(x, y) {
+            continue;
+        }
+        *slot = true;
+        n += 1;
+        mx += x as f64;
+        my += y as f64;
+        stack.extend([(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)]);
+    }
+    let module = (n as f64 / 9.0).sqrt();
+    if n == 0 || module < f.module * 0.5 || module > f.module * 1.5 {
+        return f;
+    }
+    Finder {
+        x: mx / n as f64,
+        y: my / n as f64,
+        module,
+        hits: f.hits,
+    }
+}
+
+/// Finds finder patterns in the bitmap, most-confirmed first.
+pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
+    let mut found: Vec<Finder> = Vec::new();
+    let w = bitmap.width;
+    // Tall images are scanned every other row: a finder's centre stone spans
+    // three modules, so it is still crossed at least twice at 1.5 px/module.
+    let step = if bitmap.height >= ROW_SKIP_HEIGHT {
+        2
+    } else {
+        1
+    };
+    for (y, row) in bitmap.bits.chunks_exact(w.max(1)).enumerate().step_by(step) {
+        let mut counts = [0u32; 5];
+        let mut state = 0usize;
+        for (x, &dark) in row.iter().enumerate().chain(std::iter::once((w, &false))) {
+            if dark {
+                if state % 2 == 1 {
+                    state += 1;
+                }
+                if let Some(c) = counts.get_mut(state) {
+                    *c += 1;
+                }
+            } else if state % 2 == 0 {
+                if state == 4 {
+                    if fits(counts, true) {
+                        let [_, _, c2, c3, c4] = counts.map(f64::from);
+                        let cx = x as f64 - c4 - c3 - c2 / 2.0 - 0.5;
+                        if let Some(f) = confirm(bitmap, cx, y, counts) {
+                            merge(&mut found, f);
+                        }
+                    }
+                    let [_, _, c2, c3, c4] = counts;
+                    counts = [c2, c3, c4, 1, 0];
+                    state = 3;
+                } else {
+                    state += 1;
+                    if let Some(c) = counts.get_mut(state) {
+                        *c += 1;
+                    }
+                }
+            } else if let Some(c) = counts.get_mut(state) {
+                *c += 1;
+            }
+        }
+    }
+    let mut found: Vec<Finder> = found.into_iter().map(|f| refine(bitmap, f)).collect();
+    found.sort_by_key(|f| std::cmp::Reverse(f.hits));
+    found
+}

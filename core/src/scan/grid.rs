@@ -1,0 +1,419 @@
+//! From three finder patterns to a sampled module grid: pick triples that form
+//! a right isosceles triangle, estimate the version, look for the bottom-right
+//! alignment pattern, and sample module centres through a perspective transform.
+
+use super::binarize::Bitmap;
+use super::finder::Finder;
+use super::homography::{Homography, Pt};
+
+/// The largest QR code side, in modules (version 40).
+const MAX_SIZE: usize = 177;
+
+/// The least fraction of timing-pattern modules that must match before a
+/// triple is sampled and decoded (0.5 reads more but costs 4× the time on
+/// cluttered synthetic photos; 0.7 loses 6 % of reads).
+const MIN_TIMING: f64 = 0.6;
+
+/// Weight of the 1/hits terms in a triple's score.
+const HITS_WEIGHT: f64 = 0.15;
+
+/// Three finder patterns in code order.
+#[derive(Debug, Clone, Copy)]
+pub struct Triple {
+    /// Top-left, top-right and bottom-left finder indices into the candidate list.
+    pub members: [usize; 3],
+    /// Finder centres in the same order.
+    pub centres: [Pt; 3],
+    /// Mean module size, pixels.
+    pub module: f64,
+    /// Lower is a better fit.
+    pub score: f64,
+}
+
+fn dist(a: Pt, b: Pt) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// Orders three finders as top-left, top-right, bottom-left if they can be the
+/// corners of one code, with a fit score.
+fn triple(finders: &[Finder], ids: [usize; 3]) -> Option<Triple> {
+    let f = ids.map(|i| finders.get(i).copied());
+    let [Some(a), Some(b), Some(c)] = f else {
+        return None;
+    };
+    let modules = [a.module, b.module, c.module];
+    let max_m = modules.iter().copied().fold(f64::MIN, f64::max);
+    let min_m = modules.iter().copied().fold(f64::MAX, f64::min);
+    if max_m > min_m * 1.6 + 0.5 {
+        return None;
+    }
+    let p = [[a.x, a.y], [b.x, b.y], [c.x, c.y]];
+    let [p0, p1, p2] = p;
+    let d01 = dist(p0, p1);
+    let d12 = dist(p1, p2);
+    let d02 = dist(p0, p2);
+    // The corner opposite the longest side is top-left.
+    let (tl, o1, o2, hyp) = if d12 >= d01 && d12 >= d02 {
+        (0, 1, 2, d12)
+    } else if d02 >= d01 && d02 >= d12 {
+        (1, 0, 2, d02)
+    } else {
+        (2, 0, 1, d01)
+    };
+    let pick = |k: usize| p.get(k).copied().unwrap_or([0.0, 0.0]);
+    let id = |k: usize| ids.get(k).copied().unwrap_or(0);
+    let (ptl, mut ptr, mut pbl) = (pick(tl), pick(o1), pick(o2));
+    let (mut itr, mut ibl) = (id(o1), id(o2));
+    let cross = (ptr[0] - ptl[0]) * (pbl[1] - ptl[1]) - (ptr[1] - ptl[1]) * (pbl[0] - ptl[0]);
+    if cross < 0.0 {
+        std::mem::swap(&mut ptr, &mut pbl);
+        std::mem::swap(&mut itr, &mut ibl);
+    }
+    let leg_a = dist(ptl, ptr);
+    let leg_b = dist(ptl, pbl);
+    let module = (a.module + b.module + c.module) / 3.0;
+    if leg_a < module * 9.0 || leg_b < module * 9.0 {
+        return None;
+    }
+    let legs = leg_a / leg_b;
+    if !(0.55..=1.8).contains(&legs) {
+        return None;
+    }
+    let right = (hyp * hyp - leg_a * leg_a - leg_b * leg_b).abs() / (leg_a * leg_a + leg_b * leg_b);
+    if right > 0.45 {
+        return None;
+    }
+    let size = (leg_a + leg_b) / 2.0 / module + 7.0;
+    if size > MAX_SIZE as f64 * 1.3 {
+        return None;
+    }
+    Some(Triple {
+        members: [id(tl), itr, ibl],
+        centres: [ptl, ptr, pbl],
+        module,
+        // Geometry first; among equals, finders confirmed by more scan lines.
+        score: legs.ln().abs()
+            + right
+            + (max_m / min_m).ln()
+            + HITS_WEIGHT
+                * [a.hits, b.hits, c.hits]
+                    .iter()
+                    .map(|&h| 1.0 / f64::from(h.max(1)))
+                    .sum::<f64>(),
+    })
+}
+
+/// All plausible triples among the strongest candidates, best first.
+pub fn triples(finders: &[Finder], max_candidates: usize) -> Vec<Triple> {
+    let n = finders.len().min(max_candidates);
+    let mut out = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            for k in j + 1..n {
+                if let Some(t) = triple(finders, [i, j, k]) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.score.total_cmp(&b.score));
+    out
+}
+
+/// How well the two timing patterns (row 6 and column 6, alternating from
+/// module 8 to size − 9) match for a code of `size` modules, 0 to 1. Sampled
+/// through the affine frame of the three finders, which is exact next to them.
+fn timing_score(bitmap: &Bitmap, t: &Triple, size: usize) -> f64 {
+    let [tl, tr, bl] = t.centres;
+    let span = (size - 7) as f64;
+    let u = [(tr[0] - tl[0]) / span, (tr[1] - tl[1]) / span];
+    let v = [(bl[0] - tl[0]) / span, (bl[1] - tl[1]) / span];
+    let at = |c: f64, r: f64| {
+        let x = tl[0] + (c - 3.0) * u[0] + (r - 3.0) * v[0];
+        let y = tl[1] + (c - 3.0) * u[1] + (r - 3.0) * v[1];
+        x >= 0.0 && y >= 0.0 && bitmap.get(x.round() as usize, y.round() as usize)
+    };
+    let mut good = 0u32;
+    let mut all = 0u32;
+    for k in 8..size.saturating_sub(8) {
+        let want = k % 2 == 0;
+        let kf = k as f64;
+        good += u32::from(at(kf, 6.0) == want) + u32::from(at(6.0, kf) == want);
+        all += 2;
+    }
+    if all == 0 {
+        return 0.0;
+    }
+    f64::from(good) / f64::from(all)
+}
+
+/// The code size implied by counting the dark modules of one timing pattern,
+/// walking the bitmap from the module at (3, 6) to the one at (size − 4, 6)
+/// (or the column equivalent). Counting is exact under perspective, where
+/// sampling at predicted positions drifts.
+fn counted_size(bitmap: &Bitmap, from: Pt, to: Pt) -> Option<usize> {
+    let len = dist(from, to);
+    if !len.is_finite() || len < 8.0 {
+        return None;
+    }
+    let steps = (len * 2.0).ceil() as usize;
+    let mut samples = Vec::with_capacity(steps + 1);
+    for i in 0..=steps {
+        let f = i as f64 / steps as f64;
+        let x = from[0] + (to[0] - from[0]) * f;
+        let y = from[1] + (to[1] - from[1]) * f;
+        samples.push(x >= 0.0 && y >= 0.0 && bitmap.get(x.round() as usize, y.round() as usize));
+    }
+    // Majority of three smooths single-sample noise.
+    let smooth: Vec<bool> = (0..samples.len())
+        .map(|i| {
+            let at = |k: usize| samples.get(k).copied().unwrap_or(false);
+            let n = u8::from(at(i.saturating_sub(1))) + u8::from(at(i)) + u8::from(at(i + 1));
+            n >= 2
+        })
+        .collect();
+    let mut runs = 0usize;
+    let mut prev = false;
+    for &d in &smooth {
+        if d && !prev {
+            runs += 1;
+        }
+        prev = d;
+    }
+    // Dark runs: the finder's edge, (size − 15) / 2 timing modules, the other edge.
+    let size = runs.checked_sub(2)? * 2 + 15;
+    ((21..=MAX_SIZE).contains(&size) && size % 4 == 1).then_some(size)
+}
+
+/// Sizes counted along both timing patterns.
+fn counted_sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
+    let [tl, tr, bl] = t.centres;
+    // Module steps along each axis, from the finder spacing (any size works
+    // here: the offsets are 3 modules, next to the finders).
+    let guess = ((dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0).max(21.0);
+    let span = guess - 7.0;
+    let u = [(tr[0] - tl[0]) / span, (tr[1] - tl[1]) / span];
+    let v = [(bl[0] - tl[0]) / span, (bl[1] - tl[1]) / span];
+    let off = |p: Pt, d: Pt| [p[0] + 3.0 * d[0], p[1] + 3.0 * d[1]];
+    let mut out = Vec::new();
+    for size in [
+        counted_size(bitmap, off(tl, v), off(tr, v)),
+        counted_size(bitmap, off(tl, u), off(bl, u)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !out.contains(&size) {
+            out.push(size);
+        }
+    }
+    out
+}
+
+/// Candidate code sizes for a triple whose timing patterns fit, best first.
+pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
+    let [tl, tr, bl] = t.centres;
+    let modules = (dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0;
+    let version = ((modules - 17.0) / 4.0).round().max(1.0) as usize;
+    let mut scored: Vec<(f64, usize)> = Vec::new();
+    // Blur biases module estimates, so search a wide band of versions and let
+    // the timing patterns decide.
+    let band = 2 + version / 4;
+    for v in version.saturating_sub(band)..=version + band {
+        if !(1..=40).contains(&v) {
+            continue;
+        }
+        let size = 17 + 4 * v;
+        let score = if v == 1 {
+            0.75
+        } else {
+            timing_score(bitmap, t, size)
+        };
+        if score >= MIN_TIMING {
+            scored.push((score, size));
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // A clear timing match settles the size; otherwise try the best two.
+    let keep = match scored.first() {
+        Some((best, _)) if *best >= 0.85 => 1,
+        _ => 2,
+    };
+    let mut out = counted_sizes(bitmap, t);
+    for (_, size) in scored.into_iter().take(keep) {
+        if !out.contains(&size) {
+            out.push(size);
+        }
+    }
+    out.truncate(2);
+    out
+}
+
+/// A sampled module grid that rqrr's decoder reads.
+#[derive(Debug, Clone)]
+pub struct SampledGrid {
+    size: usize,
+    bits: Vec<bool>,
+    /// Corners in pixels: TL, TR, BR, BL of the whole code.
+    pub corners: [Pt; 4],
+}
+
+/// The least fraction of timing-pattern modules a sampled grid must get right
+/// before it is worth Reed-Solomon decoding.
+const MIN_GRID_TIMING: f64 = 0.7;
+
+impl SampledGrid {
+    /// True when the sampled timing patterns (row and column 6) mostly
+    /// alternate as they must: a mis-registered grid fails this long before
+    /// Reed-Solomon would, at a fraction of the cost.
+    pub fn plausible(&self) -> bool {
+        let bit = |y: usize, x: usize| self.bits.get(y * self.size + x).copied().unwrap_or(false);
+        let mut good = 0u32;
+        let mut all = 0u32;
+        for k in 8..self.size.saturating_sub(8) {
+            let want = k % 2 == 0;
+            good += u32::from(bit(6, k) == want) + u32::from(bit(k, 6) == want);
+            all += 2;
+        }
+        all == 0 || f64::from(good) >= MIN_GRID_TIMING * f64::from(all)
+    }
+}
+
+impl rqrr::BitGrid for SampledGrid {
+    fn size(&self) -> usize {
+        self.size
+    }
+
+    fn bit(&self, y: usize, x: usize) -> bool {
+        x < self.size && self.bits.get(y * self.size + x).copied().unwrap_or(false)
+    }
+}
+
+/// Scores how well an alignment pattern (dark centre, light ring, dark ring)
+/// fits at `c`, sampling with module vectors `u` and `v`.
+fn alignment_fit(bitmap: &Bitmap, c: Pt, u: Pt, v: Pt) -> u32 {
+    let mut score = 0;
+    for dy in -2i32..=2 {
+        for dx in -2i32..=2 {
+            let ring = dx.abs().max(dy.abs());
+            let want = ring != 1;
+            let x = c[0] + f64::from(dx) * u[0] + f64::from(dy) * v[0];
+            let y = c[1] + f64::from(dx) * u[1] + f64::from(dy) * v[1];
+            if x >= 0.0 && y >= 0.0 && bitmap.get(x.round() as usize, y.round() as usize) == want {
+                score += 1;
+            }
+        }
+    }
+    score
+}
+
+/// Looks for the bottom-right alignment pattern near where the finders put it.
+fn find_alignment(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Pt> {
+    let [tl, tr, bl] = t.centres;
+    let span = (size - 7) as f64;
+    let u = [(tr[0] - tl[0]) / span, (tr[1] - tl[1]) / span];
+    let v = [(bl[0] - tl[0]) / span, (bl[1] - tl[1]) / span];
+    let f = (size as f64 - 10.0) / span;
+    let guess = [
+        tl[0] + (u[0] + v[0]) * span * f,
+        tl[1] + (u[1] + v[1]) * span * f,
+    ];
+    // Coarse search at half-module steps, then pixel steps around the best.
+    let radius = (t.module * 6.0).clamp(4.0, 80.0);
+    let (coarse_score, coarse) =
+        search_alignment(bitmap, guess, radius, (t.module / 2.0).max(1.0), u, v);
+    if coarse_score < 21 {
+        return None;
+    }
+    let (best, centre) = search_alignment(bitmap, coarse, (t.module / 2.0).max(1.0), 1.0, u, v);
+    (best >= 23).then_some(centre)
+}
+
+/// The best alignment fit on a square grid of positions around `guess`, and
+/// the mean of the positions sharing the best score.
+fn search_alignment(bitmap: &Bitmap, guess: Pt, radius: f64, step: f64, u: Pt, v: Pt) -> (u32, Pt) {
+    let mut best = 0u32;
+    let mut sum = [guess[0], guess[1], 1.0];
+    let steps = (radius / step) as i32;
+    for iy in -steps..=steps {
+        for ix in -steps..=steps {
+            let c = [
+                guess[0] + f64::from(ix) * step,
+                guess[1] + f64::from(iy) * step,
+            ];
+            let s = alignment_fit(bitmap, c, u, v);
+            if s > best {
+                best = s;
+                sum = [c[0], c[1], 1.0];
+            } else if s == best {
+                sum = [sum[0] + c[0], sum[1] + c[1], sum[2] + 1.0];
+            }
+        }
+    }
+    (best, [sum[0] / sum[2], sum[1] / sum[2]])
+}
+
+/// Samples the grid of a code of `size` modules located by `t`.
+pub fn sample(bitmap: &Bitmap, t: &Triple, size: usize) -> Vec<SampledGrid> {
+    let [tl, tr, bl] = t.centres;
+    let s = size as f64;
+    let affine_br = [tr[0] + bl[0] - tl[0], tr[1] + bl[1] - tl[1]];
+    let mut fourth: Vec<(Pt, Pt)> = Vec::new();
+    // With the alignment pattern found, the affine guess adds only cost.
+    match (size > 21)
+        .then(|| find_alignment(bitmap, t, size))
+        .flatten()
+    {
+        Some(a) => fourth.push(([s - 6.5, s - 6.5], a)),
+        None => fourth.push(([s - 3.5, s - 3.5], affine_br)),
+    }
+    let mut out = Vec::new();
+    for (module_pt, image_pt) in fourth {
+        let from = [[3.5, 3.5], [s - 3.5, 3.5], module_pt, [3.5, s - 3.5]];
+        let to = [tl, tr, image_pt, bl];
+        let Some(h) = Homography::between(from, to) else {
+            continue;
+        };
+        let timing_ok = {
+            let dark_at = |col: usize, row: usize| {
+                let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
+                p[0] >= 0.0
+                    && p[1] >= 0.0
+                    && bitmap.get(p[0].round() as usize, p[1].round() as usize)
+            };
+            let mut good = 0u32;
+            let mut all = 0u32;
+            for k in 8..size.saturating_sub(8) {
+                let want = k % 2 == 0;
+                good += u32::from(dark_at(k, 6) == want) + u32::from(dark_at(6, k) == want);
+                all += 2;
+            }
+            all == 0 || f64::from(good) >= MIN_GRID_TIMING * f64::from(all)
+        };
+        if !timing_ok {
+            continue;
+        }
+        let mut bits = Vec::with_capacity(size * size);
+        for row in 0..size {
+            for col in 0..size {
+                let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
+                let dark = p[0] >= 0.0
+                    && p[1] >= 0.0
+                    && bitmap.get(p[0].round() as usize, p[1].round() as usize);
+                bits.push(dark);
+            }
+        }
+        let corners = [
+            h.map([0.0, 0.0]),
+            h.map([s, 0.0]),
+            h.map([s, s]),
+            h.map([0.0, s]),
+        ];
+        out.push(SampledGrid {
+            size,
+            bits,
+            corners,
+        });
+    }
+    out
+}

@@ -1,0 +1,146 @@
+//! Each robustness step has a test that the plain-rqrr baseline fails (so the
+//! test can fail) and the scanner passes.
+#![cfg(feature = "scan")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod scan_support;
+
+use scan_support::{certificate_text, render, Look, HALLMARK};
+use touchmark::scan::{
+    scan_luma, scan_luma_rqrr_baseline, scan_luma_with, CodeKind, LumaFrame, ScanLimits,
+    ScanOptions, ScanOutcome,
+};
+
+fn frame(data: &[u8], w: usize, h: usize) -> LumaFrame<'_> {
+    LumaFrame {
+        data,
+        width: w as u32,
+        height: h as u32,
+        stride: w as u32,
+    }
+}
+
+fn texts(outcome: &ScanOutcome) -> Vec<&str> {
+    outcome.codes.iter().map(|c| c.text.as_str()).collect()
+}
+
+#[test]
+fn inverted_light_on_dark_hallmark() {
+    let (w, h) = (320, 240);
+    let look = Look {
+        dark: 200.0,
+        light: 40.0,
+        background: 40.0,
+        ..Look::default()
+    };
+    let data = render(HALLMARK, w, h, look);
+    let limits = ScanLimits::default();
+    let baseline = scan_luma_rqrr_baseline(&frame(&data, w, h), &limits).unwrap();
+    assert!(
+        baseline.codes.is_empty(),
+        "baseline should not read inverted codes"
+    );
+    let outcome = scan_luma(&frame(&data, w, h), &limits).unwrap();
+    assert_eq!(texts(&outcome), vec![HALLMARK]);
+    assert_eq!(outcome.codes[0].kind, CodeKind::Hallmark);
+    assert_eq!(outcome.problem, None);
+}
+
+#[test]
+fn low_contrast_under_uneven_light() {
+    let (w, h) = (400, 300);
+    let look = Look {
+        dark: 172.0,
+        light: 186.0,
+        background: 180.0,
+        ramp: 0.3,
+        angle: 0.4,
+        ..Look::default()
+    };
+    let data = render(HALLMARK, w, h, look);
+    let limits = ScanLimits::default();
+    let baseline = scan_luma_rqrr_baseline(&frame(&data, w, h), &limits).unwrap();
+    assert!(
+        baseline.codes.is_empty(),
+        "baseline should fail under a steep ramp"
+    );
+    let outcome = scan_luma(&frame(&data, w, h), &limits).unwrap();
+    assert_eq!(texts(&outcome), vec![HALLMARK]);
+}
+
+#[test]
+fn rotated_codes_read_at_any_angle() {
+    let (w, h) = (300, 300);
+    for k in 0..8 {
+        let look = Look {
+            angle: f64::from(k) * 0.79,
+            ..Look::default()
+        };
+        let data = render(HALLMARK, w, h, look);
+        let outcome = scan_luma(&frame(&data, w, h), &ScanLimits::default()).unwrap();
+        assert_eq!(texts(&outcome), vec![HALLMARK], "angle step {k}");
+    }
+}
+
+#[test]
+fn certificate_in_a_strided_1080p_frame() {
+    let (w, h, stride) = (1920usize, 1080usize, 2048usize);
+    let look = Look {
+        module: 6.0,
+        angle: 0.2,
+        ..Look::default()
+    };
+    let text = certificate_text();
+    let packed = render(&text, w, h, look);
+    let mut data = vec![0u8; stride * h];
+    for y in 0..h {
+        data[y * stride..y * stride + w].copy_from_slice(&packed[y * w..(y + 1) * w]);
+    }
+    let f = LumaFrame {
+        data: &data,
+        width: w as u32,
+        height: h as u32,
+        stride: stride as u32,
+    };
+    let outcome = scan_luma(&f, &ScanLimits::default()).unwrap();
+    assert_eq!(texts(&outcome), vec![text.as_str()]);
+    assert_eq!(outcome.codes[0].kind, CodeKind::Certificate);
+    // Corners are in frame pixels: the code's centre is near the frame's.
+    let cx: f32 = outcome.codes[0].corners.iter().map(|c| c[0]).sum::<f32>() / 4.0;
+    let cy: f32 = outcome.codes[0].corners.iter().map(|c| c[1]).sum::<f32>() / 4.0;
+    assert!(
+        (cx - 960.0).abs() < 20.0 && (cy - 540.0).abs() < 20.0,
+        "{cx},{cy}"
+    );
+}
+
+#[test]
+fn certificate_and_hallmark_in_one_image() {
+    let (w, h) = (900, 500);
+    let cert = render(&certificate_text(), 500, 500, Look::default());
+    let hall = render(
+        HALLMARK,
+        300,
+        300,
+        Look {
+            dark: 200.0,
+            light: 50.0,
+            background: 50.0,
+            module: 3.0,
+            ..Look::default()
+        },
+    );
+    let mut data = vec![128u8; w * h];
+    for y in 0..500 {
+        data[y * w..y * w + 500].copy_from_slice(&cert[y * 500..(y + 1) * 500]);
+    }
+    for y in 0..300 {
+        data[(y + 100) * w + 560..(y + 100) * w + 860]
+            .copy_from_slice(&hall[y * 300..(y + 1) * 300]);
+    }
+    let options = ScanOptions { all_codes: true };
+    let outcome = scan_luma_with(&frame(&data, w, h), &ScanLimits::default(), &options).unwrap();
+    let kinds: Vec<CodeKind> = outcome.codes.iter().map(|c| c.kind).collect();
+    assert!(kinds.contains(&CodeKind::Certificate), "{kinds:?}");
+    assert!(kinds.contains(&CodeKind::Hallmark), "{kinds:?}");
+}

@@ -1,0 +1,211 @@
+//! `scan-bench`: times Touchmark's scanner and the plain-rqrr baseline per image,
+//! single-threaded, and prints one JSON line per image; `compare.py` adds
+//! zxing-cpp and prints the table. `scan-bench gen` writes a synthetic set.
+
+mod cases;
+mod generate;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use touchmark::scan::{
+    decode_to_luma, scan_image, scan_luma, scan_luma_rqrr_baseline, LumaFrame, ScanLimits,
+    ScanOutcome,
+};
+
+use cases::Case;
+
+#[derive(Parser)]
+#[command(about = "Benchmark Touchmark's scanner; generate synthetic test images")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Engine {
+    /// Touchmark's scanning pipeline.
+    Touchmark,
+    /// rqrr alone, no preprocessing.
+    Rqrr,
+    /// Touchmark's pipeline on an already decoded luma frame (file decode not
+    /// timed), as a camera app calls it.
+    TouchmarkLuma,
+    /// Only decode the file to luma (how much of an image's time is decoding).
+    DecodeOnly,
+}
+
+#[derive(clap::Args)]
+struct Sets {
+    /// A zxing-style sample folder, as NAME=DIR.
+    #[arg(long, value_name = "NAME=DIR")]
+    blackbox: Vec<String>,
+    /// A synthetic manifest, as NAME=MANIFEST.
+    #[arg(long, value_name = "NAME=MANIFEST")]
+    synthetic: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the cases as JSON lines.
+    List(Sets),
+    /// Scan every case with one engine and print a JSON line per image.
+    Run {
+        /// The engine.
+        #[arg(long, value_enum)]
+        engine: Engine,
+        #[command(flatten)]
+        sets: Sets,
+    },
+    /// Write a synthetic set and its manifest.
+    Gen(generate::GenArgs),
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    set: &'a str,
+    file: &'a std::path::Path,
+    engine: &'static str,
+    ms: f64,
+    codes: usize,
+    correct: usize,
+    texts: Vec<String>,
+    problem: Option<String>,
+    error: Option<String>,
+}
+
+fn split(arg: &str) -> Result<(String, PathBuf), String> {
+    let (name, path) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=PATH, got {arg}"))?;
+    Ok((name.to_string(), PathBuf::from(path)))
+}
+
+fn gather(sets: &Sets) -> Result<Vec<Case>, String> {
+    let mut all = Vec::new();
+    for arg in &sets.blackbox {
+        let (name, dir) = split(arg)?;
+        all.extend(cases::blackbox(&name, &dir));
+    }
+    for arg in &sets.synthetic {
+        let (name, manifest) = split(arg)?;
+        all.extend(cases::synthetic(&name, &manifest)?);
+    }
+    Ok(all)
+}
+
+/// How many of the expected texts were read; for unknown texts, how many
+/// distinct codes (at most the number present).
+pub fn score(case: &Case, texts: &[String]) -> usize {
+    if case.expected.is_empty() {
+        let mut distinct: Vec<&String> = texts.iter().collect();
+        distinct.sort();
+        distinct.dedup();
+        return distinct.len().min(case.codes);
+    }
+    case.expected
+        .iter()
+        .filter(|want| texts.iter().any(|got| got == *want))
+        .count()
+}
+
+fn scan_rqrr(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, String> {
+    let luma = decode_to_luma(bytes, limits).map_err(|e| e.to_string())?;
+    let (width, height) = luma.dimensions();
+    let frame = LumaFrame {
+        data: luma.as_raw(),
+        width,
+        height,
+        stride: width,
+    };
+    scan_luma_rqrr_baseline(&frame, limits).map_err(|e| e.to_string())
+}
+
+fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
+    let limits = ScanLimits::default();
+    for case in gather(sets)? {
+        let bytes =
+            std::fs::read(&case.file).map_err(|e| format!("{}: {e}", case.file.display()))?;
+        let luma = match engine {
+            Engine::TouchmarkLuma => {
+                Some(decode_to_luma(&bytes, &limits).map_err(|e| e.to_string())?)
+            }
+            _ => None,
+        };
+        let start = Instant::now();
+        let result = match (engine, &luma) {
+            (Engine::TouchmarkLuma, Some(luma)) => {
+                let frame = LumaFrame {
+                    data: luma.as_raw(),
+                    width: luma.width(),
+                    height: luma.height(),
+                    stride: luma.width(),
+                };
+                scan_luma(&frame, &limits).map_err(|e| e.to_string())
+            }
+            (Engine::Rqrr, _) => scan_rqrr(&bytes, &limits),
+            (Engine::DecodeOnly, _) => decode_to_luma(&bytes, &limits)
+                .map(|_| ScanOutcome {
+                    codes: Vec::new(),
+                    problem: None,
+                })
+                .map_err(|e| e.to_string()),
+            _ => scan_image(&bytes, &limits).map_err(|e| e.to_string()),
+        };
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        let (texts, problem, error) = match result {
+            Ok(outcome) => (
+                outcome.codes.into_iter().map(|c| c.text).collect(),
+                outcome.problem.map(|p| format!("{p:?}")),
+                None,
+            ),
+            Err(e) => (Vec::new(), None, Some(e)),
+        };
+        let row = Row {
+            set: &case.set,
+            file: &case.file,
+            engine: match engine {
+                Engine::Touchmark => "touchmark",
+                Engine::Rqrr => "rqrr",
+                Engine::TouchmarkLuma => "touchmark-luma",
+                Engine::DecodeOnly => "decode-only",
+            },
+            ms,
+            codes: case.codes,
+            correct: score(&case, &texts),
+            texts,
+            problem,
+            error,
+        };
+        println!(
+            "{}",
+            serde_json::to_string(&row).map_err(|e| e.to_string())?
+        );
+    }
+    Ok(())
+}
+
+fn main() {
+    // rqrr panics on some inputs; the scanner contains them, keep stderr quiet.
+    std::panic::set_hook(Box::new(|_| {}));
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List(sets) => gather(&sets).and_then(|cases| {
+            for case in cases {
+                println!(
+                    "{}",
+                    serde_json::to_string(&case).map_err(|e| e.to_string())?
+                );
+            }
+            Ok(())
+        }),
+        Command::Run { engine, sets } => run(engine, &sets),
+        Command::Gen(args) => generate::generate(&args),
+    };
+    if let Err(e) = result {
+        eprintln!("scan-bench: {e}");
+        std::process::exit(1);
+    }
+}
