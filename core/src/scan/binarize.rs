@@ -51,6 +51,14 @@ impl Bitmap {
     pub fn get(&self, x: usize, y: usize) -> bool {
         x < self.width && self.bits.get(y * self.width + x).copied().unwrap_or(false)
     }
+
+    /// The bit at the pixel nearest to (x, y); negative, NaN or outside
+    /// coordinates count as light. (Adding one half and truncating rounds
+    /// non-negative values without a call to libm's `round`.)
+    #[inline]
+    pub fn at(&self, x: f64, y: f64) -> bool {
+        x >= 0.0 && y >= 0.0 && self.get((x + 0.5) as usize, (y + 0.5) as usize)
+    }
 }
 
 /// The integral image, (w+1)×(h+1), with wrapping sums: the sum over any window

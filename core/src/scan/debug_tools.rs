@@ -28,11 +28,31 @@ mod detail {
             width: w as usize,
             height: h as usize,
         };
+        let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<usize>().ok());
         for inverted in [false, true] {
-            let bitmap = binarize(
-                &plane,
-                Threshold::for_size(plane.width, plane.height, 4, inverted),
-            );
+            let mut threshold = Threshold::for_size(plane.width, plane.height, 4, inverted);
+            threshold.smooth = env("TM_DEBUG_SMOOTH").unwrap_or(0);
+            if let Some(div) = env("TM_DEBUG_WINDOW_DIV") {
+                threshold.radius = (plane.width.min(plane.height) / div).clamp(4, 64);
+            }
+            let mid: Vec<usize> = std::env::var("TM_DEBUG_MID")
+                .ok()
+                .map(|v| v.split(':').filter_map(|x| x.parse().ok()).collect())
+                .unwrap_or_default();
+            let bitmap = if let [block, reach, smooth] = mid[..] {
+                crate::scan::midrange::binarize_midrange(
+                    &plane,
+                    crate::scan::midrange::Midrange {
+                        block,
+                        reach,
+                        min_contrast: 12,
+                        smooth,
+                        inverted,
+                    },
+                )
+            } else {
+                binarize(&plane, threshold)
+            };
             if let Some(out) = std::env::var_os("TM_DEBUG_BITMAP") {
                 let img = image::GrayImage::from_fn(w, h, |x, y| {
                     image::Luma([if bitmap.get(x as usize, y as usize) {
@@ -52,7 +72,48 @@ mod detail {
             for t in triples(&finders, MAX_CANDIDATES).iter().take(3) {
                 println!("  triple {t:?} sizes {:?}", sizes(&bitmap, t));
                 for size in sizes(&bitmap, t) {
-                    for grid in sample(&bitmap, t, size) {
+                    if let (Ok(truth), Some(h)) = (
+                        std::env::var("TM_DEBUG_TRUTH"),
+                        crate::scan::grid::placement(&bitmap, t, size),
+                    ) {
+                        let code = qrcode::QrCode::with_error_correction_level(
+                            truth.as_bytes(),
+                            qrcode::EcLevel::M,
+                        )
+                        .unwrap();
+                        let want: Vec<bool> = code
+                            .to_colors()
+                            .into_iter()
+                            .map(|c| c == qrcode::Color::Dark)
+                            .collect();
+                        let count = |g: &crate::scan::grid::SampledGrid| {
+                            (0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count()
+                        };
+                        let b = crate::scan::grid::sample_bitmap(&bitmap, h, size);
+                        let r = crate::scan::resample::resample(&plane, inverted, h, size);
+                        if let (Some(r), true) = (&r, std::env::var_os("TM_DEBUG_MAP").is_some()) {
+                            let n = code.width();
+                            for y in 0..n {
+                                let line: String = (0..n)
+                                    .map(|x| {
+                                        if r.bit_at(y * n + x) != want[y * n + x] {
+                                            'X'
+                                        } else {
+                                            '.'
+                                        }
+                                    })
+                                    .collect();
+                                println!("      {line}");
+                            }
+                        }
+                        println!(
+                            "    truth {}: bitmap wrong {:?}, resample wrong {:?}",
+                            code.width(),
+                            b.as_ref().map(count),
+                            r.as_ref().map(count)
+                        );
+                    }
+                    if let Some(grid) = sample(&bitmap, t, size) {
                         let r = rqrr::Grid::new(grid.clone()).decode_to(Vec::new());
                         println!("    size {size} corners {:?} -> {r:?}", grid.corners);
                         if std::env::var_os("TM_DEBUG_GRID").is_some() {
@@ -110,7 +171,33 @@ mod survey {
             let mut errs = Vec::new();
             for t in ts.iter().take(3) {
                 for size in sizes(&bitmap, t) {
-                    for grid in sample(&bitmap, t, size) {
+                    if let (Ok(truth), Some(h)) = (
+                        std::env::var("TM_DEBUG_TRUTH"),
+                        crate::scan::grid::placement(&bitmap, t, size),
+                    ) {
+                        let code = qrcode::QrCode::with_error_correction_level(
+                            truth.as_bytes(),
+                            qrcode::EcLevel::M,
+                        )
+                        .unwrap();
+                        let want: Vec<bool> = code
+                            .to_colors()
+                            .into_iter()
+                            .map(|c| c == qrcode::Color::Dark)
+                            .collect();
+                        let count = |g: &crate::scan::grid::SampledGrid| {
+                            (0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count()
+                        };
+                        let b = crate::scan::grid::sample_bitmap(&bitmap, h, size);
+                        let r = crate::scan::resample::resample(&plane, false, h, size);
+                        println!(
+                            "    truth {}: bitmap wrong {:?}, resample wrong {:?}",
+                            code.width(),
+                            b.as_ref().map(count),
+                            r.as_ref().map(count)
+                        );
+                    }
+                    if let Some(grid) = sample(&bitmap, t, size) {
                         let r = rqrr::Grid::new(grid).decode_to(Vec::new());
                         errs.push(format!("{size}:{:?}", r.map(|_| ()).err()));
                     }

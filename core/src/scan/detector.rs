@@ -6,7 +6,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use super::binarize::Bitmap;
 use super::decode::code_from_bytes;
 use super::finder::find_finders;
-use super::grid::{sample, sizes, triples};
+use super::grid::{placement, sample_bitmap, sizes, triples, SampledGrid};
+use super::plane::Plane;
+use super::resample::resample;
 use super::rqrr_bitmap::{bounding_box, Found};
 
 /// At most this many finder candidates enter the triple search (n³ triples,
@@ -16,9 +18,55 @@ const MAX_CANDIDATES: usize = 60;
 /// At most this many triples are sampled and decoded per bitmap.
 const MAX_TRIPLES: usize = 12;
 
-/// Detects and decodes all codes in the bitmap.
-pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
-    let finders = find_finders(bitmap);
+/// Reads a sampled grid with rqrr's decoder, containing its panics.
+fn decode_grid(grid: SampledGrid) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
+    if !grid.plausible() {
+        return None;
+    }
+    let corners = grid.corners.map(|p| [p[0] as f32, p[1] as f32]);
+    let mut bytes = Vec::new();
+    let ok = catch_unwind(AssertUnwindSafe(|| {
+        rqrr::Grid::new(grid).decode_to(&mut bytes).is_ok()
+    }))
+    .unwrap_or(false);
+    ok.then_some((bytes, corners))
+}
+
+/// The luma a bitmap was made from, for re-reading grids the bitmap fails.
+#[derive(Debug, Clone, Copy)]
+pub struct Luma<'a> {
+    /// The plane at the bitmap's scale.
+    pub plane: &'a Plane,
+    /// True when the bitmap marks light pixels as modules.
+    pub inverted: bool,
+}
+
+/// True when `p` lies inside the convex quad `q` (either winding).
+fn inside(q: &[[f32; 2]; 4], p: [f64; 2]) -> bool {
+    let mut sign = 0.0f64;
+    for (i, a) in q.iter().enumerate() {
+        let Some(b) = q.get((i + 1) % 4) else {
+            return false;
+        };
+        let (ax, ay) = (f64::from(a[0]), f64::from(a[1]));
+        let (bx, by) = (f64::from(b[0]), f64::from(b[1]));
+        let cross = (bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax);
+        if cross * sign < 0.0 {
+            return false;
+        }
+        if cross != 0.0 {
+            sign = cross;
+        }
+    }
+    true
+}
+
+/// Detects and decodes all codes in the bitmap; with `luma`, grids the bitmap
+/// cannot read are sampled again from luma. Finders inside `known` (corners of
+/// codes already read, in bitmap pixels) are skipped.
+pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2]; 4]]) -> Found {
+    let mut finders = find_finders(bitmap);
+    finders.retain(|f| !known.iter().any(|q| inside(q, [f.x, f.y])));
     let mut used = vec![false; finders.len()];
     let mut found = Found {
         finders: finders.len(),
@@ -39,28 +87,43 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
                 bounding_box(&t.centres).map(|b| [b[0] - m, b[1] - m, b[2] + m, b[3] + m]);
         }
         found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
-        'sizes: for size in sizes(bitmap, t) {
-            for grid in sample(bitmap, t, size) {
-                if !grid.plausible() {
-                    continue;
-                }
-                let corners = grid.corners.map(|p| [p[0] as f32, p[1] as f32]);
-                let mut bytes = Vec::new();
-                let ok = catch_unwind(AssertUnwindSafe(|| {
-                    rqrr::Grid::new(grid).decode_to(&mut bytes).is_ok()
-                }))
-                .unwrap_or(false);
-                if ok {
-                    for &m in &t.members {
-                        if let Some(u) = used.get_mut(m) {
-                            *u = true;
-                        }
+        for size in sizes(bitmap, t) {
+            let Some(h) = placement(bitmap, t, size) else {
+                continue;
+            };
+            let read = sample_bitmap(bitmap, h, size)
+                .and_then(decode_grid)
+                .or_else(|| {
+                    let l = luma?;
+                    decode_grid(resample(l.plane, l.inverted, h, size)?)
+                });
+            if let Some((bytes, corners)) = read {
+                for &m in &t.members {
+                    if let Some(u) = used.get_mut(m) {
+                        *u = true;
                     }
-                    found.codes.push(code_from_bytes(bytes, corners));
-                    break 'sizes;
                 }
+                found.codes.push(code_from_bytes(bytes, corners));
+                break;
             }
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inside;
+
+    #[test]
+    fn inside_a_rotated_quad() {
+        let q = [[5.0, 0.0], [10.0, 5.0], [5.0, 10.0], [0.0, 5.0]];
+        assert!(inside(&q, [5.0, 5.0]));
+        assert!(inside(&q, [8.0, 5.0]));
+        assert!(!inside(&q, [1.0, 1.0]));
+        assert!(!inside(&q, [11.0, 5.0]));
+        let reversed = [q[3], q[2], q[1], q[0]];
+        assert!(inside(&reversed, [5.0, 5.0]));
+        assert!(!inside(&reversed, [9.0, 9.0]));
+    }
 }

@@ -200,38 +200,52 @@ pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
     } else {
         1
     };
+    // Each row is cut into runs of one colour; every five runs starting with a
+    // dark one are a candidate, checked where the fifth run ends.
+    let mut runs: Vec<u32> = Vec::with_capacity(w);
+    let mut edges: Vec<u32> = Vec::with_capacity(w + 1);
     for (y, row) in bitmap.bits.chunks_exact(w.max(1)).enumerate().step_by(step) {
-        let mut counts = [0u32; 5];
-        let mut state = 0usize;
-        for (x, &dark) in row.iter().enumerate().chain(std::iter::once((w, &false))) {
-            if dark {
-                if state % 2 == 1 {
-                    state += 1;
-                }
-                if let Some(c) = counts.get_mut(state) {
-                    *c += 1;
-                }
-            } else if state % 2 == 0 {
-                if state == 4 {
-                    if fits(counts, true) {
-                        let [_, _, c2, c3, c4] = counts.map(f64::from);
-                        let cx = x as f64 - c4 - c3 - c2 / 2.0 - 0.5;
-                        if let Some(f) = confirm(bitmap, cx, y, counts) {
-                            merge(&mut found, f);
-                        }
-                    }
-                    let [_, _, c2, c3, c4] = counts;
-                    counts = [c2, c3, c4, 1, 0];
-                    state = 3;
-                } else {
-                    state += 1;
-                    if let Some(c) = counts.get_mut(state) {
-                        *c += 1;
-                    }
-                }
-            } else if let Some(c) = counts.get_mut(state) {
-                *c += 1;
+        let Some(&first_dark) = row.first() else {
+            continue;
+        };
+        // Colour changes, collected without a data-dependent branch (noisy
+        // bitmaps change colour every few pixels, and a branch per pixel
+        // mispredicts at that rate): every position is written, and the
+        // cursor only moves on where the colour changed.
+        edges.clear();
+        edges.resize(w + 1, 0);
+        let mut n = 0usize;
+        for (x, pair) in row.windows(2).enumerate() {
+            if let Some(slot) = edges.get_mut(n) {
+                *slot = x as u32 + 1;
             }
+            n += usize::from(pair.first() != pair.get(1));
+        }
+        edges.truncate(n);
+        edges.push(w as u32);
+        runs.clear();
+        let mut start = 0u32;
+        for &edge in &edges {
+            runs.push(edge - start);
+            start = edge;
+        }
+        // `end` is where run `i` starts.
+        let mut end: u32 = 0;
+        let first = usize::from(!first_dark);
+        end += runs.iter().take(first).sum::<u32>();
+        let mut i = first;
+        while let Some(&[a, b, c, d, e]) = runs.get(i..i + 5) {
+            let counts = [a, b, c, d, e];
+            let stop = end + counts.iter().sum::<u32>();
+            if fits(counts, true) {
+                let [_, _, c2, c3, c4] = counts.map(f64::from);
+                let cx = f64::from(stop) - c4 - c3 - c2 / 2.0 - 0.5;
+                if let Some(f) = confirm(bitmap, cx, y, counts) {
+                    merge(&mut found, f);
+                }
+            }
+            end += a + b;
+            i += 2;
         }
     }
     let mut found: Vec<Finder> = found.into_iter().map(|f| refine(bitmap, f)).collect();

@@ -131,7 +131,7 @@ fn timing_score(bitmap: &Bitmap, t: &Triple, size: usize) -> f64 {
     let at = |c: f64, r: f64| {
         let x = tl[0] + (c - 3.0) * u[0] + (r - 3.0) * v[0];
         let y = tl[1] + (c - 3.0) * u[1] + (r - 3.0) * v[1];
-        x >= 0.0 && y >= 0.0 && bitmap.get(x.round() as usize, y.round() as usize)
+        bitmap.at(x, y)
     };
     let mut good = 0u32;
     let mut all = 0u32;
@@ -162,7 +162,7 @@ fn counted_size(bitmap: &Bitmap, from: Pt, to: Pt) -> Option<usize> {
         let f = i as f64 / steps as f64;
         let x = from[0] + (to[0] - from[0]) * f;
         let y = from[1] + (to[1] - from[1]) * f;
-        samples.push(x >= 0.0 && y >= 0.0 && bitmap.get(x.round() as usize, y.round() as usize));
+        samples.push(bitmap.at(x, y));
     }
     // Majority of three smooths single-sample noise.
     let smooth: Vec<bool> = (0..samples.len())
@@ -263,6 +263,28 @@ pub struct SampledGrid {
 const MIN_GRID_TIMING: f64 = 0.7;
 
 impl SampledGrid {
+    /// A grid of `size`² bits (row after row) placed by `h`.
+    pub fn new(size: usize, bits: Vec<bool>, h: Homography) -> Self {
+        let s = size as f64;
+        let corners = [
+            h.map([0.0, 0.0]),
+            h.map([s, 0.0]),
+            h.map([s, s]),
+            h.map([0.0, s]),
+        ];
+        Self {
+            size,
+            bits,
+            corners,
+        }
+    }
+
+    /// The bit at index `i` (row-major).
+    #[cfg(test)]
+    pub fn bit_at(&self, i: usize) -> bool {
+        self.bits.get(i).copied().unwrap_or(false)
+    }
+
     /// True when the sampled timing patterns (row and column 6) mostly
     /// alternate as they must: a mis-registered grid fails this long before
     /// Reed-Solomon would, at a fraction of the cost.
@@ -299,7 +321,7 @@ fn alignment_fit(bitmap: &Bitmap, c: Pt, u: Pt, v: Pt) -> u32 {
             let want = ring != 1;
             let x = c[0] + f64::from(dx) * u[0] + f64::from(dy) * v[0];
             let y = c[1] + f64::from(dx) * u[1] + f64::from(dy) * v[1];
-            if x >= 0.0 && y >= 0.0 && bitmap.get(x.round() as usize, y.round() as usize) == want {
+            if bitmap.at(x, y) == want {
                 score += 1;
             }
         }
@@ -353,67 +375,57 @@ fn search_alignment(bitmap: &Bitmap, guess: Pt, radius: f64, step: f64, u: Pt, v
     (best, [sum[0] / sum[2], sum[1] / sum[2]])
 }
 
-/// Samples the grid of a code of `size` modules located by `t`.
-pub fn sample(bitmap: &Bitmap, t: &Triple, size: usize) -> Vec<SampledGrid> {
+/// Where the grid of a code of `size` modules located by `t` may lie: the
+/// module-to-pixel transform through the alignment pattern when found, else
+/// through the parallelogram's fourth corner.
+pub fn placement(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Homography> {
     let [tl, tr, bl] = t.centres;
     let s = size as f64;
     let affine_br = [tr[0] + bl[0] - tl[0], tr[1] + bl[1] - tl[1]];
-    let mut fourth: Vec<(Pt, Pt)> = Vec::new();
-    // With the alignment pattern found, the affine guess adds only cost.
-    match (size > 21)
+    let (module_pt, image_pt) = match (size > 21)
         .then(|| find_alignment(bitmap, t, size))
         .flatten()
     {
-        Some(a) => fourth.push(([s - 6.5, s - 6.5], a)),
-        None => fourth.push(([s - 3.5, s - 3.5], affine_br)),
-    }
-    let mut out = Vec::new();
-    for (module_pt, image_pt) in fourth {
-        let from = [[3.5, 3.5], [s - 3.5, 3.5], module_pt, [3.5, s - 3.5]];
-        let to = [tl, tr, image_pt, bl];
-        let Some(h) = Homography::between(from, to) else {
-            continue;
+        Some(a) => ([s - 6.5, s - 6.5], a),
+        None => ([s - 3.5, s - 3.5], affine_br),
+    };
+    let from = [[3.5, 3.5], [s - 3.5, 3.5], module_pt, [3.5, s - 3.5]];
+    Homography::between(from, [tl, tr, image_pt, bl])
+}
+
+/// Samples the grid of a code of `size` modules located by `t`.
+#[cfg(test)]
+pub fn sample(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<SampledGrid> {
+    sample_bitmap(bitmap, placement(bitmap, t, size)?, size)
+}
+
+/// Samples one placement from the bitmap, one pixel per module centre; None
+/// when the timing patterns already show it mis-registered.
+pub fn sample_bitmap(bitmap: &Bitmap, h: Homography, size: usize) -> Option<SampledGrid> {
+    let timing_ok = {
+        let dark_at = |col: usize, row: usize| {
+            let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
+            bitmap.at(p[0], p[1])
         };
-        let timing_ok = {
-            let dark_at = |col: usize, row: usize| {
-                let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
-                p[0] >= 0.0
-                    && p[1] >= 0.0
-                    && bitmap.get(p[0].round() as usize, p[1].round() as usize)
-            };
-            let mut good = 0u32;
-            let mut all = 0u32;
-            for k in 8..size.saturating_sub(8) {
-                let want = k % 2 == 0;
-                good += u32::from(dark_at(k, 6) == want) + u32::from(dark_at(6, k) == want);
-                all += 2;
-            }
-            all == 0 || f64::from(good) >= MIN_GRID_TIMING * f64::from(all)
-        };
-        if !timing_ok {
-            continue;
+        let mut good = 0u32;
+        let mut all = 0u32;
+        for k in 8..size.saturating_sub(8) {
+            let want = k % 2 == 0;
+            good += u32::from(dark_at(k, 6) == want) + u32::from(dark_at(6, k) == want);
+            all += 2;
         }
-        let mut bits = Vec::with_capacity(size * size);
-        for row in 0..size {
-            for col in 0..size {
-                let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
-                let dark = p[0] >= 0.0
-                    && p[1] >= 0.0
-                    && bitmap.get(p[0].round() as usize, p[1].round() as usize);
-                bits.push(dark);
-            }
-        }
-        let corners = [
-            h.map([0.0, 0.0]),
-            h.map([s, 0.0]),
-            h.map([s, s]),
-            h.map([0.0, s]),
-        ];
-        out.push(SampledGrid {
-            size,
-            bits,
-            corners,
-        });
+        all == 0 || f64::from(good) >= MIN_GRID_TIMING * f64::from(all)
+    };
+    if !timing_ok {
+        return None;
     }
-    out
+    let mut bits = Vec::with_capacity(size * size);
+    for row in 0..size {
+        for col in 0..size {
+            let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
+            let dark = bitmap.at(p[0], p[1]);
+            bits.push(dark);
+        }
+    }
+    Some(SampledGrid::new(size, bits, h))
 }

@@ -30,8 +30,10 @@ mod finder;
 mod grid;
 mod homography;
 mod image_input;
+mod midrange;
 mod pipeline;
 mod plane;
+mod resample;
 mod rqrr_baseline;
 mod rqrr_bitmap;
 

@@ -2,8 +2,9 @@
 //! when to stop. Cheap attempts come first (a downscaled copy, dark-on-light);
 //! finer scales and inverted polarity only run when the cheap ones read nothing.
 
-use super::binarize::{binarize, Threshold};
+use super::binarize::{binarize, Bitmap, Threshold};
 use super::detector;
+use super::midrange::{binarize_midrange, Midrange};
 use super::plane::Plane;
 use super::rqrr_bitmap;
 use super::{CodeKind, ScannedCode};
@@ -33,17 +34,35 @@ pub struct PipelineResult {
     pub coarse_level: usize,
 }
 
+/// How one pass turns luma into a bitmap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Binarizer {
+    /// Against the local mean.
+    Mean {
+        /// The window is the shorter side divided by this.
+        window_div: usize,
+        /// Threshold box means of this radius rather than pixels (noisy,
+        /// low-contrast metal); 0 for none.
+        smooth: usize,
+    },
+    /// Against the mid-range of the surrounding blocks.
+    Midrange {
+        /// Block side, pixels.
+        block: usize,
+        /// Blocks pooled on each side.
+        reach: usize,
+        /// Box-smoothing radius first.
+        smooth: usize,
+    },
+}
+
 /// One binarize-and-detect pass.
 #[derive(Debug, Clone, Copy)]
 struct Attempt {
     /// Index into the pyramid: level `k` is the input halved `k` times.
     level: usize,
     inverted: bool,
-    /// The binarization window is the shorter side divided by this.
-    window_div: usize,
-    /// Threshold box means of this radius rather than pixels (noisy,
-    /// low-contrast metal); 0 for none.
-    smooth: usize,
+    binarizer: Binarizer,
 }
 
 /// Builds the pyramid: the input, then halves down to the coarse size.
@@ -60,17 +79,71 @@ fn pyramid(plane: Plane) -> Vec<Plane> {
     levels
 }
 
+/// Parses `16:0,m8:1:1` (mean window divisor:smooth, m block:reach:smooth).
+fn parse_passes(v: &str) -> Vec<Binarizer> {
+    v.split(',')
+        .filter_map(|p| {
+            let n: Vec<usize> = p
+                .trim_start_matches('m')
+                .split(':')
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            if p.starts_with('m') {
+                Some(Binarizer::Midrange {
+                    block: *n.first()?,
+                    reach: *n.get(1)?,
+                    smooth: *n.get(2)?,
+                })
+            } else {
+                Some(Binarizer::Mean {
+                    window_div: *n.first()?,
+                    smooth: *n.get(1)?,
+                })
+            }
+        })
+        .collect()
+}
+
+/// The binarizations tried in order until something is read.
+const PASSES: [Binarizer; 3] = [
+    Binarizer::Mean {
+        window_div: 16,
+        smooth: 0,
+    },
+    Binarizer::Mean {
+        window_div: 40,
+        smooth: 0,
+    },
+    Binarizer::Mean {
+        window_div: 16,
+        smooth: 1,
+    },
+];
+
+/// The binarization of the hallmark hunt.
+const HUNT_BINARIZER: Binarizer = Binarizer::Midrange {
+    block: 8,
+    reach: 1,
+    smooth: 1,
+};
+
+/// Block mid-ranges closer than this are flat background.
+const MIDRANGE_MIN_CONTRAST: u8 = 12;
+
 fn attempts(levels: usize) -> Vec<Attempt> {
     let coarse = levels.saturating_sub(1);
     let mut out = Vec::new();
-    for (window_div, smooth) in [(16, 0), (40, 0), (16, 1)] {
+    let passes = std::env::var("TM_PASSES")
+        .ok()
+        .map(|v| parse_passes(&v))
+        .unwrap_or_else(|| PASSES.to_vec());
+    for binarizer in passes {
         for level in (0..=coarse).rev() {
             for inverted in [false, true] {
                 out.push(Attempt {
                     level,
                     inverted,
-                    window_div,
-                    smooth,
+                    binarizer,
                 });
             }
         }
@@ -78,80 +151,133 @@ fn attempts(levels: usize) -> Vec<Attempt> {
     out
 }
 
-/// True when there is no point trying further: something was read, and it is
-/// not a lone certificate (whose hallmark may still be waiting at a finer scale
-/// or in the other polarity: two more attempts are made for it).
-fn satisfied(codes: &[ScannedCode]) -> bool {
-    if codes.is_empty() {
-        return false;
-    }
-    let certificate = codes.iter().any(|c| c.kind == CodeKind::Certificate);
-    let hallmark = codes.iter().any(|c| c.kind == CodeKind::Hallmark);
-    !certificate || hallmark
+/// The passes that look for a hallmark next to a certificate already read:
+/// hallmarks are small, often light-on-dark, low-contrast metal, so the finest
+/// level, both polarities, smoothed block mid-ranges.
+fn hallmark_hunt() -> Vec<Attempt> {
+    let binarizer = std::env::var("TM_HUNT")
+        .ok()
+        .and_then(|v| parse_passes(&v).into_iter().next())
+        .unwrap_or(HUNT_BINARIZER);
+    [true, false]
+        .map(|inverted| Attempt {
+            level: 0,
+            inverted,
+            binarizer,
+        })
+        .to_vec()
 }
 
-/// Runs the attempts over a plane until satisfied; also returns the coarsest
-/// pyramid level, for diagnostics.
+/// True when a lone certificate was read: its hallmark may still be waiting.
+fn lone_certificate(codes: &[ScannedCode]) -> bool {
+    let certificate = codes.iter().any(|c| c.kind == CodeKind::Certificate);
+    let hallmark = codes.iter().any(|c| c.kind == CodeKind::Hallmark);
+    certificate && !hallmark
+}
+
+/// Runs the attempts over a plane until something is read (and, with
+/// `all_codes`, hunts for a hallmark after a lone certificate); also returns
+/// the coarsest pyramid level, for diagnostics.
 pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
-    let mut levels = pyramid(plane);
+    let levels = pyramid(plane);
     let mut result = PipelineResult::default();
-    let mut extra_after_certificate = 2;
     for attempt in attempts(levels.len()) {
+        try_attempt(&levels, attempt, &mut result);
         if !result.codes.is_empty() {
-            if extra_after_certificate == 0 || !all_codes {
-                break;
-            }
-            extra_after_certificate -= 1;
-        }
-        let Some(level) = levels.get(attempt.level) else {
-            continue;
-        };
-        let scale = (1u32 << attempt.level.min(16)) as f32;
-        let mut threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
-        threshold.radius = (level.width.min(level.height) / attempt.window_div).clamp(4, 64);
-        threshold.smooth = attempt.smooth;
-        let bitmap = binarize(level, threshold);
-        let mut found = detector::find_in_bitmap(&bitmap);
-        // rqrr's detector is the costly fallback: only while nothing was read
-        // (not in the extra passes that look for a hallmark).
-        if found.codes.is_empty() && result.codes.is_empty() && attempt.level + 1 == levels.len() {
-            // rqrr's region-based detector finds some blurred or damaged
-            // finders ours misses; keep our evidence where it has none.
-            let fallback = rqrr_bitmap::find_in_bitmap(&bitmap);
-            found = rqrr_bitmap::Found {
-                located: found.located.max(fallback.located),
-                region: found.region.or(fallback.region),
-                codes: fallback.codes,
-                ..found
-            };
-        }
-        result.located = result.located.max(found.located);
-        result.finders = result.finders.max(found.finders);
-        if result.region.is_none() {
-            result.region = found.region.map(|r| r.map(|v| v * f64::from(scale)));
-        }
-        if let Some(m) = found.smallest_module.map(|m| m * f64::from(scale)) {
-            result.smallest_module = Some(result.smallest_module.map_or(m, |s| s.min(m)));
-        }
-        for mut code in found.codes {
-            if result.codes.iter().any(|c| c.bytes == code.bytes) {
-                continue;
-            }
-            for corner in &mut code.corners {
-                corner[0] *= scale;
-                corner[1] *= scale;
-            }
-            result.codes.push(code);
-        }
-        if satisfied(&result.codes) {
             break;
         }
     }
+    if all_codes && lone_certificate(&result.codes) {
+        for attempt in hallmark_hunt() {
+            try_attempt(&levels, attempt, &mut result);
+            if !lone_certificate(&result.codes) {
+                break;
+            }
+        }
+    }
     result.coarse_level = levels.len().saturating_sub(1);
+    let mut levels = levels;
     let coarse = levels.pop().unwrap_or(Plane {
         data: Vec::new(),
         width: 0,
         height: 0,
     });
     (result, coarse)
+}
+
+/// Binarizes one pyramid level as the attempt says.
+fn bitmap_for(level: &Plane, attempt: Attempt) -> Bitmap {
+    match attempt.binarizer {
+        Binarizer::Mean { window_div, smooth } => {
+            let mut threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
+            threshold.radius = (level.width.min(level.height) / window_div).clamp(4, 64);
+            threshold.smooth = smooth;
+            binarize(level, threshold)
+        }
+        Binarizer::Midrange {
+            block,
+            reach,
+            smooth,
+        } => binarize_midrange(
+            level,
+            Midrange {
+                block,
+                reach,
+                min_contrast: MIDRANGE_MIN_CONTRAST,
+                smooth,
+                inverted: attempt.inverted,
+            },
+        ),
+    }
+}
+
+/// One binarize-and-detect pass; what it reads and sees goes into `result`.
+fn try_attempt(levels: &[Plane], attempt: Attempt, result: &mut PipelineResult) {
+    let Some(level) = levels.get(attempt.level) else {
+        return;
+    };
+    let scale = (1u32 << attempt.level.min(16)) as f32;
+    let bitmap = bitmap_for(level, attempt);
+    let luma = detector::Luma {
+        plane: level,
+        inverted: attempt.inverted,
+    };
+    // Codes already read need not be found and decoded again.
+    let known: Vec<[[f32; 2]; 4]> = result
+        .codes
+        .iter()
+        .map(|c| c.corners.map(|[x, y]| [x / scale, y / scale]))
+        .collect();
+    let mut found = detector::find_in_bitmap(&bitmap, Some(luma), &known);
+    // rqrr's detector is the costly fallback: only at the coarsest level while
+    // nothing was read (not in the hallmark hunt). Its region-based detector
+    // finds some blurred or damaged finders ours misses; keep our evidence
+    // where it has none.
+    if found.codes.is_empty() && result.codes.is_empty() && attempt.level + 1 == levels.len() {
+        let fallback = rqrr_bitmap::find_in_bitmap(&bitmap);
+        found = rqrr_bitmap::Found {
+            located: found.located.max(fallback.located),
+            region: found.region.or(fallback.region),
+            codes: fallback.codes,
+            ..found
+        };
+    }
+    result.located = result.located.max(found.located);
+    result.finders = result.finders.max(found.finders);
+    if result.region.is_none() {
+        result.region = found.region.map(|r| r.map(|v| v * f64::from(scale)));
+    }
+    if let Some(m) = found.smallest_module.map(|m| m * f64::from(scale)) {
+        result.smallest_module = Some(result.smallest_module.map_or(m, |s| s.min(m)));
+    }
+    for mut code in found.codes {
+        if result.codes.iter().any(|c| c.bytes == code.bytes) {
+            continue;
+        }
+        for corner in &mut code.corners {
+            corner[0] *= scale;
+            corner[1] *= scale;
+        }
+        result.codes.push(code);
+    }
 }

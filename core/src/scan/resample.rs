@@ -1,0 +1,189 @@
+//! Re-reading a located grid from luma rather than from the bitmap: each
+//! module is the mean of the pixels around its centre, compared with the mean
+//! of the modules around it. On noisy, low-contrast or blurred codes the
+//! bitmap's one pixel per module is a coin toss where this average is not.
+
+use super::grid::SampledGrid;
+use super::homography::Homography;
+use super::plane::Plane;
+
+/// Modules on each side of a module whose mean is its threshold.
+const THRESHOLD_REACH: usize = 3;
+
+/// The mean luma of the (2k+1)² pixels around `p`, or None outside the plane.
+fn patch_mean(plane: &Plane, p: [f64; 2], k: usize) -> Option<f64> {
+    if !(p[0] >= 0.0 && p[1] >= 0.0) {
+        return None;
+    }
+    // Adding one half and truncating rounds without a libm call.
+    let (cx, cy) = ((p[0] + 0.5) as usize, (p[1] + 0.5) as usize);
+    if cx >= plane.width || cy >= plane.height {
+        return None;
+    }
+    let (x0, x1) = (cx.saturating_sub(k), (cx + k + 1).min(plane.width));
+    let (y0, y1) = (cy.saturating_sub(k), (cy + k + 1).min(plane.height));
+    let mut sum = 0u32;
+    for y in y0..y1 {
+        let row = plane.data.get(y * plane.width + x0..y * plane.width + x1)?;
+        sum += row.iter().map(|&v| u32::from(v)).sum::<u32>();
+    }
+    let n = ((x1 - x0) * (y1 - y0)) as f64;
+    Some(f64::from(sum) / n)
+}
+
+/// The module pitch in pixels at the grid's centre.
+fn module_pitch(h: &Homography, size: usize) -> f64 {
+    let c = size as f64 / 2.0;
+    let a = h.map([c, c]);
+    let b = h.map([c + 1.0, c]);
+    let d = h.map([c, c + 1.0]);
+    let dist = |p: [f64; 2], q: [f64; 2]| ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
+    (dist(a, b) + dist(a, d)) / 2.0
+}
+
+/// The least fraction of timing-pattern modules that must alternate before the
+/// whole grid is worth sampling (the same bar as for bitmap grids).
+const MIN_TIMING: f64 = 0.7;
+
+/// True when the timing patterns (row and column 6), read as patch means
+/// against the mean of their neighbours along the line, mostly alternate: a
+/// cheap test that rejects wrong placements before sampling every module.
+fn timing_alternates(plane: &Plane, inverted: bool, h: &Homography, size: usize, k: usize) -> bool {
+    let span = 8..size.saturating_sub(8);
+    if span.is_empty() {
+        return true;
+    }
+    let mut good = 0usize;
+    let mut all = 0usize;
+    for along_row in [true, false] {
+        let at = |i: usize| {
+            let (col, row) = if along_row { (i, 6) } else { (6, i) };
+            patch_mean(plane, h.map([col as f64 + 0.5, row as f64 + 0.5]), k)
+        };
+        let Some(values) = span.clone().map(at).collect::<Option<Vec<f64>>>() else {
+            return false;
+        };
+        for (j, v) in values.iter().enumerate() {
+            let window = values
+                .get(j.saturating_sub(THRESHOLD_REACH)..(j + THRESHOLD_REACH + 1).min(values.len()))
+                .unwrap_or(&[]);
+            let mean = window.iter().sum::<f64>() / window.len().max(1) as f64;
+            let dark = if inverted { *v > mean } else { *v < mean };
+            let want = (j + span.start) % 2 == 0;
+            good += usize::from(dark == want);
+            all += 1;
+        }
+    }
+    good as f64 >= MIN_TIMING * all as f64
+}
+
+/// Samples a grid of `size` modules placed by `h` from `plane`; `inverted`
+/// when modules are lighter than the background. None when the placement's
+/// timing patterns do not alternate or it reaches outside the plane.
+pub fn resample(plane: &Plane, inverted: bool, h: Homography, size: usize) -> Option<SampledGrid> {
+    // A patch a bit over a third of the module: wide enough to average noise,
+    // narrow enough to stay inside the module under blur and misregistration.
+    let k = ((module_pitch(&h, size) * 0.2 + 0.5) as usize).min(3);
+    if !timing_alternates(plane, inverted, &h, size, k) {
+        return None;
+    }
+    let mut values = Vec::with_capacity(size * size);
+    for row in 0..size {
+        for col in 0..size {
+            let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
+            values.push(patch_mean(plane, p, k)?);
+        }
+    }
+    // Module-grid integral image for the neighbourhood means.
+    let s1 = size + 1;
+    let mut sums = vec![0.0f64; s1 * s1];
+    for row in 0..size {
+        let mut run = 0.0;
+        for col in 0..size {
+            run += values.get(row * size + col).copied().unwrap_or(0.0);
+            let above = sums.get(row * s1 + col + 1).copied().unwrap_or(0.0);
+            if let Some(slot) = sums.get_mut((row + 1) * s1 + col + 1) {
+                *slot = above + run;
+            }
+        }
+    }
+    let at = |r: usize, c: usize| sums.get(r * s1 + c).copied().unwrap_or(0.0);
+    let mut bits = Vec::with_capacity(size * size);
+    for row in 0..size {
+        let (r0, r1) = (
+            row.saturating_sub(THRESHOLD_REACH),
+            (row + THRESHOLD_REACH + 1).min(size),
+        );
+        for col in 0..size {
+            let (c0, c1) = (
+                col.saturating_sub(THRESHOLD_REACH),
+                (col + THRESHOLD_REACH + 1).min(size),
+            );
+            let n = ((r1 - r0) * (c1 - c0)) as f64;
+            let mean = (at(r1, c1) - at(r0, c1) - at(r1, c0) + at(r0, c0)) / n;
+            let v = values.get(row * size + col).copied().unwrap_or(mean);
+            bits.push(if inverted { v > mean } else { v < mean });
+        }
+    }
+    Some(SampledGrid::new(size, bits, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noisy_checkerboard_reads_back() {
+        // A 21×21 checkerboard, 5 px per module, contrast 20 with ±12 noise:
+        // single pixels often land on the wrong side, patch means do not.
+        let (size, px) = (21usize, 5usize);
+        let side = size * px;
+        let mut seed = 7u32;
+        let mut noise = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            ((seed >> 16) % 25) as i32 - 12
+        };
+        let mut data = Vec::with_capacity(side * side);
+        for y in 0..side {
+            for x in 0..side {
+                let dark = (x / px + y / px) % 2 == 0;
+                let base = if dark { 110 } else { 130 };
+                data.push((base + noise()).clamp(0, 255) as u8);
+            }
+        }
+        let plane = Plane {
+            data,
+            width: side,
+            height: side,
+        };
+        let s = size as f64;
+        let m = px as f64;
+        let homography = Homography::between(
+            [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]],
+            [[0.0, 0.0], [s * m, 0.0], [s * m, s * m], [0.0, s * m]],
+        )
+        .unwrap();
+        let grid = resample(&plane, false, homography, size).unwrap();
+        let single_pixels_wrong = (0..size * size)
+            .filter(|&i| {
+                let (row, col) = (i / size, i % size);
+                let v = plane.data[(row * px + px / 2) * side + col * px + px / 2];
+                (v < 120) != ((row + col) % 2 == 0)
+            })
+            .count();
+        assert!(single_pixels_wrong > 0, "the test image is too clean");
+        let wrong = (0..size * size)
+            .filter(|&i| grid.bit_at(i) != ((i / size + i % size) % 2 == 0))
+            .count();
+        assert_eq!(wrong, 0);
+        // The same code light-on-dark reads the same with `inverted`.
+        let negative = Plane {
+            data: plane.data.iter().map(|v| 255 - v).collect(),
+            ..plane.clone()
+        };
+        let inverted = resample(&negative, true, homography, size).unwrap();
+        assert!((0..size * size).all(|i| inverted.bit_at(i) == grid.bit_at(i)));
+        // Read in the wrong polarity, the timing patterns do not alternate.
+        assert!(resample(&plane, true, homography, size).is_none());
+    }
+}
