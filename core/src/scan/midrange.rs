@@ -53,6 +53,9 @@ fn box_smooth(plane: &Plane, k: usize) -> Plane {
             *out = hi - lo;
         }
     }
+    let reciprocals: Vec<u64> = (0..=(2 * k + 1) * (2 * k + 1))
+        .map(|area| (1u64 << 24).div_ceil(area.max(1) as u64))
+        .collect();
     // Vertical: keep the sum of the rows in the window, add the row entering
     // and subtract the row leaving.
     let mut column_sums = vec![0u32; w];
@@ -75,12 +78,14 @@ fn box_smooth(plane: &Plane, k: usize) -> Plane {
             }
         }
         let rows = ((y + k + 1).min(h) - y.saturating_sub(k)) as u32;
-        data.extend(
-            column_sums
-                .iter()
-                .zip(&widths)
-                .map(|(&sum, &width)| (sum / (width * rows)) as u8),
-        );
+        // Divide by multiplying with a 2^24-scaled reciprocal of the area.
+        data.extend(column_sums.iter().zip(&widths).map(|(&sum, &width)| {
+            let recip = reciprocals
+                .get((width * rows) as usize)
+                .copied()
+                .unwrap_or(0);
+            ((u64::from(sum) * recip) >> 24) as u8
+        }));
     }
     Plane {
         data,
@@ -113,10 +118,12 @@ fn block_extremes(plane: &Plane, block: usize) -> (Vec<u8>, Vec<u8>, usize, usiz
 }
 
 /// Pools each block's extremes over its neighbourhood and returns the
-/// threshold per block (`None`: too flat to hold a code).
-fn block_thresholds(plane: &Plane, m: Midrange) -> (Vec<Option<u8>>, usize) {
+/// threshold per block. Flat neighbourhoods (no code) get a threshold no pixel
+/// can pass: 0 for dark modules, 255 for light ones.
+fn block_thresholds(plane: &Plane, m: Midrange) -> (Vec<u8>, usize) {
     let block = m.block.max(2);
     let (mins, maxs, cols, rows) = block_extremes(plane, block);
+    let unreachable = if m.inverted { u8::MAX } else { 0 };
     let mut out = Vec::with_capacity(cols * rows);
     for by in 0..rows {
         let (y0, y1) = (by.saturating_sub(m.reach), (by + m.reach + 1).min(rows));
@@ -129,8 +136,11 @@ fn block_thresholds(plane: &Plane, m: Midrange) -> (Vec<Option<u8>>, usize) {
                     hi = hi.max(maxs.get(y * cols + x).copied().unwrap_or(0));
                 }
             }
-            let flat = hi.saturating_sub(lo) < m.min_contrast;
-            out.push((!flat).then(|| ((u16::from(lo) + u16::from(hi)) / 2) as u8));
+            out.push(if hi.saturating_sub(lo) < m.min_contrast {
+                unreachable
+            } else {
+                ((u16::from(lo) + u16::from(hi)) / 2) as u8
+            });
         }
     }
     (out, cols)
@@ -144,14 +154,15 @@ pub fn binarize_midrange(plane: &Plane, m: Midrange) -> Bitmap {
     let (thresholds, cols) = block_thresholds(&smoothed, m);
     let mut bits = Vec::with_capacity(w * h);
     for (y, row) in smoothed.data.chunks_exact(w.max(1)).enumerate() {
-        let base = (y / block) * cols;
-        for (x, &v) in row.iter().enumerate() {
-            let dark = match thresholds.get(base + x / block).copied().flatten() {
-                Some(t) if m.inverted => v > t,
-                Some(t) => v < t,
-                None => false,
-            };
-            bits.push(dark);
+        let row_thresholds = thresholds
+            .get((y / block) * cols..(y / block + 1) * cols)
+            .unwrap_or(&[]);
+        for (pixels, &t) in row.chunks(block).zip(row_thresholds) {
+            if m.inverted {
+                bits.extend(pixels.iter().map(|&v| v > t));
+            } else {
+                bits.extend(pixels.iter().map(|&v| v < t));
+            }
         }
     }
     Bitmap {

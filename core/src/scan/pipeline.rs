@@ -104,8 +104,9 @@ fn parse_passes(v: &str) -> Vec<Binarizer> {
         .collect()
 }
 
-/// The binarizations tried in order until something is read.
-const PASSES: [Binarizer; 3] = [
+/// The binarizations tried in order until something is read (see
+/// scan-bench/RESULTS.md for what each bought).
+const PASSES: [Binarizer; 4] = [
     Binarizer::Mean {
         window_div: 16,
         smooth: 0,
@@ -118,14 +119,19 @@ const PASSES: [Binarizer; 3] = [
         window_div: 16,
         smooth: 1,
     },
+    MIDRANGE,
 ];
 
-/// The binarization of the hallmark hunt.
-const HUNT_BINARIZER: Binarizer = Binarizer::Midrange {
-    block: 8,
+/// Smoothed block mid-ranges: blocks of 6 px pooled 3×3 (an 18 px window,
+/// a few modules of a small hallmark).
+const MIDRANGE: Binarizer = Binarizer::Midrange {
+    block: 6,
     reach: 1,
     smooth: 1,
 };
+
+/// The binarization of the hallmark hunt.
+const HUNT_BINARIZER: Binarizer = MIDRANGE;
 
 /// Block mid-ranges closer than this are flat background.
 const MIDRANGE_MIN_CONTRAST: u8 = 12;
