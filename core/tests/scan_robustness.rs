@@ -47,6 +47,23 @@ fn inverted_light_on_dark_hallmark() {
 }
 
 #[test]
+fn bent_certificate_reads_through_its_alignment_grid() {
+    // A certificate on a bent card: rows bow by 1.6 modules in the middle,
+    // which one homography through the corners cannot follow.
+    let (w, h) = (560, 560);
+    let text = certificate_text();
+    let look = Look {
+        module: 5.0,
+        bulge: 1.6,
+        ..Look::default()
+    };
+    let data = render(&text, w, h, look);
+    let limits = ScanLimits::default();
+    let outcome = scan_luma(&frame(&data, w, h), &limits).unwrap();
+    assert_eq!(texts(&outcome), vec![text.as_str()]);
+}
+
+#[test]
 fn low_contrast_under_uneven_light() {
     let (w, h) = (400, 300);
     let look = Look {
@@ -137,6 +154,50 @@ fn certificate_and_hallmark_in_one_image() {
     for y in 0..300 {
         data[(y + 100) * w + 560..(y + 100) * w + 860]
             .copy_from_slice(&hall[y * 300..(y + 1) * 300]);
+    }
+    let options = ScanOptions { all_codes: true };
+    let outcome = scan_luma_with(&frame(&data, w, h), &ScanLimits::default(), &options).unwrap();
+    let kinds: Vec<CodeKind> = outcome.codes.iter().map(|c| c.kind).collect();
+    assert!(kinds.contains(&CodeKind::Certificate), "{kinds:?}");
+    assert!(kinds.contains(&CodeKind::Hallmark), "{kinds:?}");
+}
+
+#[test]
+fn faint_etched_hallmark_next_to_a_certificate() {
+    // A light-on-dark hallmark of 22 levels' contrast with noise, on brushed
+    // metal whose streaks are as dark as its background, beside a certificate:
+    // found by the hallmark hunt's smoothed block mid-ranges, where the local
+    // mean is dragged off by the streaks.
+    let (w, h) = (900, 500);
+    let cert = render(&certificate_text(), 500, 500, Look::default());
+    let hall = render(
+        HALLMARK,
+        200,
+        200,
+        Look {
+            dark: 138.0,
+            light: 116.0,
+            background: 116.0,
+            module: 4.0,
+            ..Look::default()
+        },
+    );
+    let mut seed = 99u32;
+    let mut noise = || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        ((seed >> 16) % 33) as i32 - 16
+    };
+    let mut data: Vec<u8> = (0..w * h)
+        .map(|i| if (i / w / 24) % 2 == 0 { 90 } else { 150 })
+        .collect();
+    for y in 0..500 {
+        data[y * w..y * w + 500].copy_from_slice(&cert[y * 500..(y + 1) * 500]);
+    }
+    for y in 0..200 {
+        for x in 0..200 {
+            let v = i32::from(hall[y * 200 + x]) + noise();
+            data[(y + 150) * w + 620 + x] = v.clamp(0, 255) as u8;
+        }
     }
     let options = ScanOptions { all_codes: true };
     let outcome = scan_luma_with(&frame(&data, w, h), &ScanLimits::default(), &options).unwrap();

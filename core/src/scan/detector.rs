@@ -7,6 +7,8 @@ use super::binarize::Bitmap;
 use super::decode::code_from_bytes;
 use super::finder::find_finders;
 use super::grid::{placement, sample_bitmap, sizes, triples, SampledGrid};
+use super::homography::ModuleMap;
+use super::piecewise::piecewise;
 use super::plane::Plane;
 use super::resample::resample;
 use super::rqrr_bitmap::{bounding_box, Found};
@@ -30,6 +32,22 @@ fn decode_grid(grid: SampledGrid) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
     }))
     .unwrap_or(false);
     ok.then_some((bytes, corners))
+}
+
+/// Samples a placed grid from the bitmap and decodes it; failing that, from
+/// luma.
+fn read_placed(
+    bitmap: &Bitmap,
+    luma: Option<Luma<'_>>,
+    map: &impl ModuleMap,
+    size: usize,
+) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
+    sample_bitmap(bitmap, map, size)
+        .and_then(decode_grid)
+        .or_else(|| {
+            let l = luma?;
+            decode_grid(resample(l.plane, l.inverted, map, size)?)
+        })
 }
 
 /// The luma a bitmap was made from, for re-reading grids the bitmap fails.
@@ -91,12 +109,10 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
             let Some(h) = placement(bitmap, t, size) else {
                 continue;
             };
-            let read = sample_bitmap(bitmap, h, size)
-                .and_then(decode_grid)
-                .or_else(|| {
-                    let l = luma?;
-                    decode_grid(resample(l.plane, l.inverted, h, size)?)
-                });
+            let read = read_placed(bitmap, luma, &h, size).or_else(|| {
+                // Bent codes: a homography per cell of the alignment grid.
+                read_placed(bitmap, luma, &piecewise(bitmap, &h, size)?, size)
+            });
             if let Some((bytes, corners)) = read {
                 for &m in &t.members {
                     if let Some(u) = used.get_mut(m) {

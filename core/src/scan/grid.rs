@@ -4,7 +4,7 @@
 
 use super::binarize::Bitmap;
 use super::finder::Finder;
-use super::homography::{Homography, Pt};
+use super::homography::{Homography, ModuleMap, Pt};
 
 /// The largest QR code side, in modules (version 40).
 const MAX_SIZE: usize = 177;
@@ -264,7 +264,7 @@ const MIN_GRID_TIMING: f64 = 0.7;
 
 impl SampledGrid {
     /// A grid of `size`² bits (row after row) placed by `h`.
-    pub fn new(size: usize, bits: Vec<bool>, h: Homography) -> Self {
+    pub fn new(size: usize, bits: Vec<bool>, h: &impl ModuleMap) -> Self {
         let s = size as f64;
         let corners = [
             h.map([0.0, 0.0]),
@@ -340,14 +340,33 @@ fn find_alignment(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Pt> {
         tl[0] + (u[0] + v[0]) * span * f,
         tl[1] + (u[1] + v[1]) * span * f,
     ];
-    // Coarse search at half-module steps, then pixel steps around the best.
-    let radius = (t.module * 6.0).clamp(4.0, 80.0);
+    locate_alignment(
+        bitmap,
+        guess,
+        (t.module * 6.0).clamp(4.0, 80.0),
+        t.module,
+        u,
+        v,
+    )
+}
+
+/// Searches for an alignment pattern within `radius` pixels of `guess`, with
+/// module vectors `u` and `v` (`module` pixels long): half-module steps, then
+/// pixel steps around the best; None unless the fit is near perfect.
+pub fn locate_alignment(
+    bitmap: &Bitmap,
+    guess: Pt,
+    radius: f64,
+    module: f64,
+    u: Pt,
+    v: Pt,
+) -> Option<Pt> {
     let (coarse_score, coarse) =
-        search_alignment(bitmap, guess, radius, (t.module / 2.0).max(1.0), u, v);
+        search_alignment(bitmap, guess, radius, (module / 2.0).max(1.0), u, v);
     if coarse_score < 21 {
         return None;
     }
-    let (best, centre) = search_alignment(bitmap, coarse, (t.module / 2.0).max(1.0), 1.0, u, v);
+    let (best, centre) = search_alignment(bitmap, coarse, (module / 2.0).max(1.0), 1.0, u, v);
     (best >= 23).then_some(centre)
 }
 
@@ -396,12 +415,12 @@ pub fn placement(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Homography>
 /// Samples the grid of a code of `size` modules located by `t`.
 #[cfg(test)]
 pub fn sample(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<SampledGrid> {
-    sample_bitmap(bitmap, placement(bitmap, t, size)?, size)
+    sample_bitmap(bitmap, &placement(bitmap, t, size)?, size)
 }
 
 /// Samples one placement from the bitmap, one pixel per module centre; None
 /// when the timing patterns already show it mis-registered.
-pub fn sample_bitmap(bitmap: &Bitmap, h: Homography, size: usize) -> Option<SampledGrid> {
+pub fn sample_bitmap(bitmap: &Bitmap, h: &impl ModuleMap, size: usize) -> Option<SampledGrid> {
     let timing_ok = {
         let dark_at = |col: usize, row: usize| {
             let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);

@@ -94,6 +94,18 @@ impl Homography {
     }
 }
 
+/// Anything that maps module coordinates (column, row) to pixels.
+pub trait ModuleMap {
+    /// The pixel position of module coordinates `p`.
+    fn map(&self, p: Pt) -> Pt;
+}
+
+impl ModuleMap for Homography {
+    fn map(&self, p: Pt) -> Pt {
+        Homography::map(self, p)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,7 @@ mod grid;
 mod homography;
 mod image_input;
 mod midrange;
+mod piecewise;
 mod pipeline;
 mod plane;
 mod resample;

@@ -4,7 +4,9 @@
 //! bitmap's one pixel per module is a coin toss where this average is not.
 
 use super::grid::SampledGrid;
+#[cfg(test)]
 use super::homography::Homography;
+use super::homography::ModuleMap;
 use super::plane::Plane;
 
 /// Modules on each side of a module whose mean is its threshold.
@@ -32,7 +34,7 @@ fn patch_mean(plane: &Plane, p: [f64; 2], k: usize) -> Option<f64> {
 }
 
 /// The module pitch in pixels at the grid's centre.
-fn module_pitch(h: &Homography, size: usize) -> f64 {
+fn module_pitch(h: &impl ModuleMap, size: usize) -> f64 {
     let c = size as f64 / 2.0;
     let a = h.map([c, c]);
     let b = h.map([c + 1.0, c]);
@@ -48,7 +50,13 @@ const MIN_TIMING: f64 = 0.7;
 /// True when the timing patterns (row and column 6), read as patch means
 /// against the mean of their neighbours along the line, mostly alternate: a
 /// cheap test that rejects wrong placements before sampling every module.
-fn timing_alternates(plane: &Plane, inverted: bool, h: &Homography, size: usize, k: usize) -> bool {
+fn timing_alternates(
+    plane: &Plane,
+    inverted: bool,
+    h: &impl ModuleMap,
+    size: usize,
+    k: usize,
+) -> bool {
     let span = 8..size.saturating_sub(8);
     if span.is_empty() {
         return true;
@@ -80,11 +88,16 @@ fn timing_alternates(plane: &Plane, inverted: bool, h: &Homography, size: usize,
 /// Samples a grid of `size` modules placed by `h` from `plane`; `inverted`
 /// when modules are lighter than the background. None when the placement's
 /// timing patterns do not alternate or it reaches outside the plane.
-pub fn resample(plane: &Plane, inverted: bool, h: Homography, size: usize) -> Option<SampledGrid> {
+pub fn resample(
+    plane: &Plane,
+    inverted: bool,
+    h: &impl ModuleMap,
+    size: usize,
+) -> Option<SampledGrid> {
     // A patch a bit over a third of the module: wide enough to average noise,
     // narrow enough to stay inside the module under blur and misregistration.
-    let k = ((module_pitch(&h, size) * 0.2 + 0.5) as usize).min(3);
-    if !timing_alternates(plane, inverted, &h, size, k) {
+    let k = ((module_pitch(h, size) * 0.2 + 0.5) as usize).min(3);
+    if !timing_alternates(plane, inverted, h, size, k) {
         return None;
     }
     let mut values = Vec::with_capacity(size * size);
@@ -163,7 +176,7 @@ mod tests {
             [[0.0, 0.0], [s * m, 0.0], [s * m, s * m], [0.0, s * m]],
         )
         .unwrap();
-        let grid = resample(&plane, false, homography, size).unwrap();
+        let grid = resample(&plane, false, &homography, size).unwrap();
         let single_pixels_wrong = (0..size * size)
             .filter(|&i| {
                 let (row, col) = (i / size, i % size);
@@ -181,9 +194,9 @@ mod tests {
             data: plane.data.iter().map(|v| 255 - v).collect(),
             ..plane.clone()
         };
-        let inverted = resample(&negative, true, homography, size).unwrap();
+        let inverted = resample(&negative, true, &homography, size).unwrap();
         assert!((0..size * size).all(|i| inverted.bit_at(i) == grid.bit_at(i)));
         // Read in the wrong polarity, the timing patterns do not alternate.
-        assert!(resample(&plane, true, homography, size).is_none());
+        assert!(resample(&plane, true, &homography, size).is_none());
     }
 }

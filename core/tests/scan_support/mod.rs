@@ -18,6 +18,8 @@ pub struct Look {
     pub background: f64,
     /// Multiply luma by a left-to-right ramp from 1 down to 1 - this.
     pub ramp: f64,
+    /// A bent page: rows bow by up to this many modules in the middle.
+    pub bulge: f64,
 }
 
 impl Default for Look {
@@ -29,6 +31,7 @@ impl Default for Look {
             light: 235.0,
             background: 128.0,
             ramp: 0.0,
+            bulge: 0.0,
         }
     }
 }
@@ -63,7 +66,8 @@ pub fn render(text: &str, w: usize, h: usize, look: Look) -> Vec<u8> {
                     let py = y as f64 + 0.25 + 0.5 * sy as f64 - cy;
                     // Rotate back into code space, in modules from the code's corner.
                     let u = (px * c + py * s) / look.module + total / 2.0;
-                    let v = (-px * s + py * c) / look.module + total / 2.0;
+                    let v = (-px * s + py * c) / look.module + total / 2.0
+                        - look.bulge * (std::f64::consts::PI * u / total).sin();
                     let l = if u < 0.0 || v < 0.0 || u >= total || v >= total {
                         look.background
                     } else {
