@@ -89,8 +89,8 @@ mod detail {
                         let count = |g: &crate::scan::grid::SampledGrid| {
                             (0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count()
                         };
-                        let b = crate::scan::grid::sample_bitmap(&bitmap, h, size);
-                        let r = crate::scan::resample::resample(&plane, inverted, h, size);
+                        let b = crate::scan::grid::sample_bitmap(&bitmap, &h, size);
+                        let r = crate::scan::resample::resample(&plane, inverted, &h, size);
                         if let (Some(r), true) = (&r, std::env::var_os("TM_DEBUG_MAP").is_some()) {
                             let n = code.width();
                             for y in 0..n {
@@ -188,8 +188,8 @@ mod survey {
                         let count = |g: &crate::scan::grid::SampledGrid| {
                             (0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count()
                         };
-                        let b = crate::scan::grid::sample_bitmap(&bitmap, h, size);
-                        let r = crate::scan::resample::resample(&plane, false, h, size);
+                        let b = crate::scan::grid::sample_bitmap(&bitmap, &h, size);
+                        let r = crate::scan::resample::resample(&plane, false, &h, size);
                         println!(
                             "    truth {}: bitmap wrong {:?}, resample wrong {:?}",
                             code.width(),

@@ -91,7 +91,7 @@ pub fn piecewise(bitmap: &Bitmap, global: &Homography, size: usize) -> Option<Pi
             // The three corners next to the finders hold no alignment pattern;
             // the finders pin the global homography there.
             let finder_corner =
-                (i == 0 && j == 0) || (i == n - 1 && j == 0) || (i == 0 && j == n - 1);
+                matches!((i, j), (0, 0)) || (i == n - 1 && j == 0) || (i == 0 && j == n - 1);
             if finder_corner {
                 anchors.push(predicted);
                 shifts.push([0.0, 0.0]);
