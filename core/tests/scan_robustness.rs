@@ -64,6 +64,22 @@ fn bent_certificate_reads_through_its_alignment_grid() {
 }
 
 #[test]
+fn hallmark_on_a_curved_ring() {
+    // A hallmark wrapped on a ring: rows bow by 1.6 modules in the middle,
+    // rotated 20°. Too small for an alignment grid; read through a bow.
+    let (w, h) = (320, 320);
+    let look = Look {
+        module: 5.0,
+        bulge: 1.6,
+        angle: 0.35,
+        ..Look::default()
+    };
+    let data = render(HALLMARK, w, h, look);
+    let outcome = scan_luma(&frame(&data, w, h), &ScanLimits::default()).unwrap();
+    assert_eq!(texts(&outcome), vec![HALLMARK]);
+}
+
+#[test]
 fn low_contrast_under_uneven_light() {
     let (w, h) = (400, 300);
     let look = Look {

@@ -4,19 +4,25 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::binarize::Bitmap;
+use super::bow;
 use super::decode::code_from_bytes;
 use super::finder::find_finders;
 use super::grid::{placement, sample_bitmap, sizes, triples, SampledGrid};
 use super::homography::ModuleMap;
 use super::piecewise::piecewise;
 use super::plane::Plane;
-use super::resample::resample;
+use super::resample::{resample, timing_fit};
 use super::rqrr_bitmap::{bounding_box, Found};
 
 /// At most this many finder candidates enter the triple search (n³ triples,
 /// each a few distance checks). Dense version-40 codes at one pixel per
 /// module hold dozens of chance finder-like runs: 30 missed their real ones.
 const MAX_CANDIDATES: usize = 60;
+/// Codes up to this size (version 6, the last without an alignment grid) are
+/// retried with a bow when they do not read flat.
+const MAX_BOWED_SIZE: usize = 41;
+/// How many of the best-fitting bows are decoded.
+const BOWS_DECODED: usize = 2;
 /// At most this many triples are sampled and decoded per bitmap.
 const MAX_TRIPLES: usize = 12;
 
@@ -109,10 +115,23 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
             let Some(h) = placement(bitmap, t, size) else {
                 continue;
             };
-            let read = read_placed(bitmap, luma, &h, size).or_else(|| {
-                // Bent codes: a homography per cell of the alignment grid.
-                read_placed(bitmap, luma, &piecewise(bitmap, &h, size)?, size)
-            });
+            let read = read_placed(bitmap, luma, &h, size)
+                .or_else(|| {
+                    // Bent codes: a homography per cell of the alignment grid.
+                    read_placed(bitmap, luma, &piecewise(bitmap, &h, size)?, size)
+                })
+                .or_else(|| {
+                    // Small codes on curved metal: a bow along either axis.
+                    // Only the bows whose timing patterns fit best are decoded.
+                    let l = luma.filter(|_| size <= MAX_BOWED_SIZE)?;
+                    let mut bows: Vec<(f64, bow::Bowed)> = bow::variants(h, size)
+                        .map(|b| (timing_fit(l.plane, l.inverted, &b, size), b))
+                        .collect();
+                    bows.sort_by(|a, b| b.0.total_cmp(&a.0));
+                    bows.into_iter()
+                        .take(BOWS_DECODED)
+                        .find_map(|(_, b)| read_placed(bitmap, luma, &b, size))
+                });
             if let Some((bytes, corners)) = read {
                 for &m in &t.members {
                     if let Some(u) = used.get_mut(m) {

@@ -21,6 +21,7 @@
 //! inputs, upstream issue #54).
 
 mod binarize;
+mod bow;
 #[cfg(test)]
 mod debug_tools;
 mod decode;

@@ -47,8 +47,7 @@ fn module_pitch(h: &impl ModuleMap, size: usize) -> f64 {
 /// whole grid is worth sampling (the same bar as for bitmap grids).
 const MIN_TIMING: f64 = 0.7;
 
-/// True when the timing patterns (row and column 6), read as patch means
-/// against the mean of their neighbours along the line, mostly alternate: a
+/// True when the timing patterns mostly alternate (see [`timing_fit`]): a
 /// cheap test that rejects wrong placements before sampling every module.
 fn timing_alternates(
     plane: &Plane,
@@ -57,9 +56,27 @@ fn timing_alternates(
     size: usize,
     k: usize,
 ) -> bool {
+    timing_fraction(plane, inverted, h, size, k) >= MIN_TIMING
+}
+
+/// How well a placement fits, 0 to 1: the fraction of timing-pattern modules
+/// (row and column 6) that alternate as they must, read as patch means against
+/// the mean of their neighbours along the line.
+pub fn timing_fit(plane: &Plane, inverted: bool, h: &impl ModuleMap, size: usize) -> f64 {
+    let k = ((module_pitch(h, size) * 0.2 + 0.5) as usize).min(3);
+    timing_fraction(plane, inverted, h, size, k)
+}
+
+fn timing_fraction(
+    plane: &Plane,
+    inverted: bool,
+    h: &impl ModuleMap,
+    size: usize,
+    k: usize,
+) -> f64 {
     let span = 8..size.saturating_sub(8);
     if span.is_empty() {
-        return true;
+        return 1.0;
     }
     let mut good = 0usize;
     let mut all = 0usize;
@@ -69,7 +86,7 @@ fn timing_alternates(
             patch_mean(plane, h.map([col as f64 + 0.5, row as f64 + 0.5]), k)
         };
         let Some(values) = span.clone().map(at).collect::<Option<Vec<f64>>>() else {
-            return false;
+            return 0.0;
         };
         for (j, v) in values.iter().enumerate() {
             let window = values
@@ -82,7 +99,7 @@ fn timing_alternates(
             all += 1;
         }
     }
-    good as f64 >= MIN_TIMING * all as f64
+    good as f64 / all.max(1) as f64
 }
 
 /// Samples a grid of `size` modules placed by `h` from `plane`; `inverted`
