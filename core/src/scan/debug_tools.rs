@@ -89,6 +89,14 @@ mod detail {
                         let count = |g: &crate::scan::grid::SampledGrid| {
                             (0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count()
                         };
+                        {
+                            use crate::scan::homography::ModuleMap;
+                            let s = size as f64;
+                            println!(
+                                "    placement BR alignment at {:?}",
+                                ModuleMap::map(&h, [s - 6.5, s - 6.5])
+                            );
+                        }
                         let b = crate::scan::grid::sample_bitmap(&bitmap, &h, size);
                         let r = crate::scan::resample::resample(&plane, inverted, &h, size);
                         if let (Some(r), true) = (&r, std::env::var_os("TM_DEBUG_MAP").is_some()) {

@@ -7,10 +7,11 @@ use super::binarize::Bitmap;
 use super::bow;
 use super::decode::code_from_bytes;
 use super::finder::find_finders;
-use super::grid::{placement, sample_bitmap, sizes, triples, SampledGrid};
-use super::homography::ModuleMap;
+use super::grid::{anchors, sample_bitmap, sizes, triples, SampledGrid};
+use super::homography::{Homography, ModuleMap};
 use super::piecewise::piecewise;
 use super::plane::Plane;
+use super::refine::refine;
 use super::resample::{resample, timing_fit};
 use super::rqrr_bitmap::{bounding_box, Found};
 
@@ -19,8 +20,13 @@ use super::rqrr_bitmap::{bounding_box, Found};
 /// module hold dozens of chance finder-like runs: 30 missed their real ones.
 const MAX_CANDIDATES: usize = 60;
 /// Codes up to this size (version 6, the last without an alignment grid) are
-/// retried with a bow when they do not read flat.
-const MAX_BOWED_SIZE: usize = 41;
+/// retried with refined anchors and with a bow when they do not read flat
+/// (refining larger codes read nothing more on the benchmark sets).
+const MAX_SMALL_SIZE: usize = 41;
+/// The least timing fit (see [`timing_fit`]) of a placement worth refining:
+/// lower ones are rarely codes (measured: 0.7 and 0.8 read the same, 0.6
+/// costs 25 % more time for no read).
+const MIN_REFINE_FIT: f64 = 0.8;
 /// How many of the best-fitting bows are decoded.
 const BOWS_DECODED: usize = 2;
 /// At most this many triples are sampled and decoded per bitmap.
@@ -112,10 +118,22 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
         }
         found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
         for size in sizes(bitmap, t) {
-            let Some(h) = placement(bitmap, t, size) else {
+            let (from, to) = anchors(bitmap, t, size);
+            let Some(h) = Homography::between(from, to) else {
                 continue;
             };
             let read = read_placed(bitmap, luma, &h, size)
+                .or_else(|| {
+                    // Small codes: anchors nudged to the sharpest grid.
+                    let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
+                    if timing_fit(l.plane, l.inverted, &h, size) < MIN_REFINE_FIT {
+                        return None;
+                    }
+                    let refined = refine(l.plane, from, to, size)?;
+                    (refined != h)
+                        .then(|| read_placed(bitmap, luma, &refined, size))
+                        .flatten()
+                })
                 .or_else(|| {
                     // Bent codes: a homography per cell of the alignment grid.
                     read_placed(bitmap, luma, &piecewise(bitmap, &h, size)?, size)
@@ -123,7 +141,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
                 .or_else(|| {
                     // Small codes on curved metal: a bow along either axis.
                     // Only the bows whose timing patterns fit best are decoded.
-                    let l = luma.filter(|_| size <= MAX_BOWED_SIZE)?;
+                    let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
                     let mut bows: Vec<(f64, bow::Bowed)> = bow::variants(h, size)
                         .map(|b| (timing_fit(l.plane, l.inverted, &b, size), b))
                         .collect();

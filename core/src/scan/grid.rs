@@ -4,7 +4,9 @@
 
 use super::binarize::Bitmap;
 use super::finder::Finder;
-use super::homography::{Homography, ModuleMap, Pt};
+#[cfg(test)]
+use super::homography::Homography;
+use super::homography::{ModuleMap, Pt};
 
 /// The largest QR code side, in modules (version 40).
 const MAX_SIZE: usize = 177;
@@ -363,11 +365,11 @@ pub fn locate_alignment(
 ) -> Option<Pt> {
     let (coarse_score, coarse) =
         search_alignment(bitmap, guess, radius, (module / 2.0).max(1.0), u, v);
-    if coarse_score < 21 {
+    if coarse_score < 19 {
         return None;
     }
     let (best, centre) = search_alignment(bitmap, coarse, (module / 2.0).max(1.0), 1.0, u, v);
-    (best >= 23).then_some(centre)
+    (best >= 21).then_some(centre)
 }
 
 /// The best alignment fit on a square grid of positions around `guess`, and
@@ -394,10 +396,10 @@ fn search_alignment(bitmap: &Bitmap, guess: Pt, radius: f64, step: f64, u: Pt, v
     (best, [sum[0] / sum[2], sum[1] / sum[2]])
 }
 
-/// Where the grid of a code of `size` modules located by `t` may lie: the
-/// module-to-pixel transform through the alignment pattern when found, else
-/// through the parallelogram's fourth corner.
-pub fn placement(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Homography> {
+/// Where the grid of a code of `size` modules located by `t` may lie: four
+/// module-space points and their pixels (the three finder centres, and the
+/// alignment pattern when found, else the parallelogram's fourth corner).
+pub fn anchors(bitmap: &Bitmap, t: &Triple, size: usize) -> ([Pt; 4], [Pt; 4]) {
     let [tl, tr, bl] = t.centres;
     let s = size as f64;
     let affine_br = [tr[0] + bl[0] - tl[0], tr[1] + bl[1] - tl[1]];
@@ -408,8 +410,17 @@ pub fn placement(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Homography>
         Some(a) => ([s - 6.5, s - 6.5], a),
         None => ([s - 3.5, s - 3.5], affine_br),
     };
-    let from = [[3.5, 3.5], [s - 3.5, 3.5], module_pt, [3.5, s - 3.5]];
-    Homography::between(from, [tl, tr, image_pt, bl])
+    (
+        [[3.5, 3.5], [s - 3.5, 3.5], module_pt, [3.5, s - 3.5]],
+        [tl, tr, image_pt, bl],
+    )
+}
+
+/// The module-to-pixel transform through [`anchors`].
+#[cfg(test)]
+pub fn placement(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Homography> {
+    let (from, to) = anchors(bitmap, t, size);
+    Homography::between(from, to)
 }
 
 /// Samples the grid of a code of `size` modules located by `t`.

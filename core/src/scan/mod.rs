@@ -35,6 +35,7 @@ mod midrange;
 mod piecewise;
 mod pipeline;
 mod plane;
+mod refine;
 mod resample;
 mod rqrr_baseline;
 mod rqrr_bitmap;

@@ -63,8 +63,7 @@ fn timing_alternates(
 /// (row and column 6) that alternate as they must, read as patch means against
 /// the mean of their neighbours along the line.
 pub fn timing_fit(plane: &Plane, inverted: bool, h: &impl ModuleMap, size: usize) -> f64 {
-    let k = ((module_pitch(h, size) * 0.2 + 0.5) as usize).min(3);
-    timing_fraction(plane, inverted, h, size, k)
+    timing_fraction(plane, inverted, h, size, patch_radius(h, size))
 }
 
 fn timing_fraction(
@@ -102,21 +101,16 @@ fn timing_fraction(
     good as f64 / all.max(1) as f64
 }
 
-/// Samples a grid of `size` modules placed by `h` from `plane`; `inverted`
-/// when modules are lighter than the background. None when the placement's
-/// timing patterns do not alternate or it reaches outside the plane.
-pub fn resample(
-    plane: &Plane,
-    inverted: bool,
-    h: &impl ModuleMap,
-    size: usize,
-) -> Option<SampledGrid> {
-    // A patch a bit over a third of the module: wide enough to average noise,
-    // narrow enough to stay inside the module under blur and misregistration.
-    let k = ((module_pitch(h, size) * 0.2 + 0.5) as usize).min(3);
-    if !timing_alternates(plane, inverted, h, size, k) {
-        return None;
-    }
+/// The patch half-size for a placement: a patch a bit over a third of the
+/// module, wide enough to average noise, narrow enough to stay inside the
+/// module under blur and misregistration.
+fn patch_radius(h: &impl ModuleMap, size: usize) -> usize {
+    ((module_pitch(h, size) * 0.2 + 0.5) as usize).min(3)
+}
+
+/// Patch means at every module centre, row after row; None when a module
+/// falls outside the plane.
+fn module_values(plane: &Plane, h: &impl ModuleMap, size: usize, k: usize) -> Option<Vec<f64>> {
     let mut values = Vec::with_capacity(size * size);
     for row in 0..size {
         for col in 0..size {
@@ -124,7 +118,12 @@ pub fn resample(
             values.push(patch_mean(plane, p, k)?);
         }
     }
-    // Module-grid integral image for the neighbourhood means.
+    Some(values)
+}
+
+/// The mean of each module's neighbourhood (±[`THRESHOLD_REACH`] modules),
+/// from an integral image over the module grid.
+fn neighbourhood_means(values: &[f64], size: usize) -> Vec<f64> {
     let s1 = size + 1;
     let mut sums = vec![0.0f64; s1 * s1];
     for row in 0..size {
@@ -138,7 +137,7 @@ pub fn resample(
         }
     }
     let at = |r: usize, c: usize| sums.get(r * s1 + c).copied().unwrap_or(0.0);
-    let mut bits = Vec::with_capacity(size * size);
+    let mut means = Vec::with_capacity(size * size);
     for row in 0..size {
         let (r0, r1) = (
             row.saturating_sub(THRESHOLD_REACH),
@@ -150,11 +149,42 @@ pub fn resample(
                 (col + THRESHOLD_REACH + 1).min(size),
             );
             let n = ((r1 - r0) * (c1 - c0)) as f64;
-            let mean = (at(r1, c1) - at(r0, c1) - at(r1, c0) + at(r0, c0)) / n;
-            let v = values.get(row * size + col).copied().unwrap_or(mean);
-            bits.push(if inverted { v > mean } else { v < mean });
+            means.push((at(r1, c1) - at(r0, c1) - at(r1, c0) + at(r0, c0)) / n);
         }
     }
+    means
+}
+
+/// How sharply a placement separates modules, whatever their polarity: the
+/// mean distance of each module's patch from its neighbourhood mean. On the
+/// modules it is high; shifted half a module it samples edges and drops.
+pub fn contrast(plane: &Plane, h: &impl ModuleMap, size: usize) -> Option<f64> {
+    let values = module_values(plane, h, size, patch_radius(h, size))?;
+    let means = neighbourhood_means(&values, size);
+    let total: f64 = values.iter().zip(&means).map(|(v, m)| (v - m).abs()).sum();
+    Some(total / values.len().max(1) as f64)
+}
+
+/// Samples a grid of `size` modules placed by `h` from `plane`; `inverted`
+/// when modules are lighter than the background. None when the placement's
+/// timing patterns do not alternate or it reaches outside the plane.
+pub fn resample(
+    plane: &Plane,
+    inverted: bool,
+    h: &impl ModuleMap,
+    size: usize,
+) -> Option<SampledGrid> {
+    let k = patch_radius(h, size);
+    if !timing_alternates(plane, inverted, h, size, k) {
+        return None;
+    }
+    let values = module_values(plane, h, size, k)?;
+    let means = neighbourhood_means(&values, size);
+    let bits = values
+        .iter()
+        .zip(&means)
+        .map(|(v, mean)| if inverted { v > mean } else { v < mean })
+        .collect();
     Some(SampledGrid::new(size, bits, h))
 }
 
