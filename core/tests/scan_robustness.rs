@@ -80,6 +80,25 @@ fn hallmark_on_a_curved_ring() {
 }
 
 #[test]
+fn certificate_under_strong_perspective() {
+    // Photographed at a slant: the far edge is half as wide as the near one,
+    // so the bottom-right alignment pattern lies modules away from where a
+    // parallelogram through the finders puts it.
+    let (w, h) = (900, 900);
+    let text = certificate_text();
+    let look = Look {
+        module: 5.0,
+        tilt: 0.35,
+        tilt_x: 0.35,
+        angle: 0.3,
+        ..Look::default()
+    };
+    let data = render(&text, w, h, look);
+    let outcome = scan_luma(&frame(&data, w, h), &ScanLimits::default()).unwrap();
+    assert_eq!(texts(&outcome), vec![text.as_str()]);
+}
+
+#[test]
 fn low_contrast_under_uneven_light() {
     let (w, h) = (400, 300);
     let look = Look {

@@ -69,7 +69,12 @@ mod detail {
             for f in finders.iter().take(8) {
                 println!("  {f:?}");
             }
-            for t in triples(&finders, MAX_CANDIDATES).iter().take(3) {
+            for t in triples(&finders, MAX_CANDIDATES).iter().take(
+                std::env::var("TM_DEBUG_TRIPLES")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(3),
+            ) {
                 println!("  triple {t:?} sizes {:?}", sizes(&bitmap, t));
                 for size in sizes(&bitmap, t) {
                     if let (Ok(truth), Some(h)) = (

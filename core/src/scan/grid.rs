@@ -28,6 +28,8 @@ pub struct Triple {
     pub centres: [Pt; 3],
     /// Mean module size, pixels.
     pub module: f64,
+    /// Each finder's module size, pixels, in the same order as `centres`.
+    pub modules: [f64; 3],
     /// Lower is a better fit.
     pub score: f64,
 }
@@ -66,10 +68,13 @@ fn triple(finders: &[Finder], ids: [usize; 3]) -> Option<Triple> {
     let id = |k: usize| ids.get(k).copied().unwrap_or(0);
     let (ptl, mut ptr, mut pbl) = (pick(tl), pick(o1), pick(o2));
     let (mut itr, mut ibl) = (id(o1), id(o2));
+    let module_of = |k: usize| modules.get(k).copied().unwrap_or(1.0);
+    let (mut mtr, mut mbl) = (module_of(o1), module_of(o2));
     let cross = (ptr[0] - ptl[0]) * (pbl[1] - ptl[1]) - (ptr[1] - ptl[1]) * (pbl[0] - ptl[0]);
     if cross < 0.0 {
         std::mem::swap(&mut ptr, &mut pbl);
         std::mem::swap(&mut itr, &mut ibl);
+        std::mem::swap(&mut mtr, &mut mbl);
     }
     let leg_a = dist(ptl, ptr);
     let leg_b = dist(ptl, pbl);
@@ -93,6 +98,7 @@ fn triple(finders: &[Finder], ids: [usize; 3]) -> Option<Triple> {
         members: [id(tl), itr, ibl],
         centres: [ptl, ptr, pbl],
         module,
+        modules: [module_of(tl), mtr, mbl],
         // Geometry first; among equals, finders confirmed by more scan lines.
         score: legs.ln().abs()
             + right
@@ -331,25 +337,44 @@ fn alignment_fit(bitmap: &Bitmap, c: Pt, u: Pt, v: Pt) -> u32 {
     score
 }
 
-/// Looks for the bottom-right alignment pattern near where the finders put it.
+/// The pixel at fraction `a` of the way from the top-left finder centre
+/// towards both the top-right and bottom-left ones (1: where the
+/// bottom-right finder would be), allowing for perspective. A homography's
+/// denominator `w` is affine in module coordinates, and so is the image point
+/// times `w`; a finder's apparent module size is proportional to `1 / w`.
+/// So the finders' sizes give `w` at three corners, and both affine parts
+/// extrapolate like a parallelogram. None when the sizes imply a point
+/// behind the camera.
+fn perspective_point(t: &Triple, a: f64) -> Option<Pt> {
+    let [p0, p1, p2] = t.centres;
+    let [w0, w1, w2] = t.modules.map(|m| 1.0 / m.max(0.5));
+    let w = w0 + a * (w1 - w0) + a * (w2 - w0);
+    if w <= w0 * 0.2 {
+        return None;
+    }
+    let n = |c0: f64, c1: f64, c2: f64| c0 * w0 + a * (c1 * w1 - c0 * w0) + a * (c2 * w2 - c0 * w0);
+    Some([n(p0[0], p1[0], p2[0]) / w, n(p0[1], p1[1], p2[1]) / w])
+}
+
+/// Looks for the bottom-right alignment pattern near where the finders put
+/// it: first allowing for perspective (see [`perspective_point`]), then as a
+/// parallelogram.
 fn find_alignment(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Pt> {
     let [tl, tr, bl] = t.centres;
     let span = (size - 7) as f64;
     let u = [(tr[0] - tl[0]) / span, (tr[1] - tl[1]) / span];
     let v = [(bl[0] - tl[0]) / span, (bl[1] - tl[1]) / span];
     let f = (size as f64 - 10.0) / span;
-    let guess = [
+    let affine = [
         tl[0] + (u[0] + v[0]) * span * f,
         tl[1] + (u[1] + v[1]) * span * f,
     ];
-    locate_alignment(
-        bitmap,
-        guess,
-        (t.module * 6.0).clamp(4.0, 80.0),
-        t.module,
-        u,
-        v,
-    )
+    let radius = (t.module * 6.0).clamp(4.0, 80.0);
+    let perspective = perspective_point(t, f).filter(|p| dist(*p, affine) > radius / 2.0);
+    perspective
+        .into_iter()
+        .chain(std::iter::once(affine))
+        .find_map(|guess| locate_alignment(bitmap, guess, radius, t.module, u, v))
 }
 
 /// Searches for an alignment pattern within `radius` pixels of `guess`, with
@@ -458,4 +483,56 @@ pub fn sample_bitmap(bitmap: &Bitmap, h: &impl ModuleMap, size: usize) -> Option
         }
     }
     Some(SampledGrid::new(size, bits, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perspective_point_follows_a_slanted_code() {
+        // A 45-module code seen at a slant: the far corner shrinks to 60 %.
+        let s = 45.0;
+        let from = [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]];
+        let to = [
+            [100.0, 100.0],
+            [500.0, 120.0],
+            [380.0, 380.0],
+            [90.0, 480.0],
+        ];
+        let h = Homography::between(from, to).unwrap();
+        let at = |c: f64, r: f64| h.map([c, r]);
+        // A finder's module size: the mean of the local module vectors.
+        let module = |c: f64, r: f64| {
+            let (p, x, y) = (at(c, r), at(c + 1.0, r), at(c, r + 1.0));
+            (dist(p, x) + dist(p, y)) / 2.0
+        };
+        let t = Triple {
+            members: [0, 1, 2],
+            centres: [at(3.5, 3.5), at(s - 3.5, 3.5), at(3.5, s - 3.5)],
+            module: 0.0,
+            modules: [module(3.5, 3.5), module(s - 3.5, 3.5), module(3.5, s - 3.5)],
+            score: 0.0,
+        };
+        let truth = at(s - 6.5, s - 6.5);
+        let f = (s - 10.0) / (s - 7.0);
+        let [tl, tr, bl] = t.centres;
+        let affine = [
+            tl[0] + (tr[0] - tl[0] + bl[0] - tl[0]) * f,
+            tl[1] + (tr[1] - tl[1] + bl[1] - tl[1]) * f,
+        ];
+        let guess = perspective_point(&t, f).unwrap();
+        let pitch = module(s - 6.5, s - 6.5);
+        // The alignment search reaches 6 modules: the parallelogram's guess
+        // is beyond it, the perspective guess within (the module-size
+        // model is first order, so not exact).
+        assert!(
+            dist(affine, truth) > 6.0 * pitch,
+            "the parallelogram is close"
+        );
+        assert!(
+            dist(guess, truth) < 4.0 * pitch,
+            "{guess:?} vs {truth:?}, pitch {pitch}, affine {affine:?}"
+        );
+    }
 }

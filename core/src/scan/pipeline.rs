@@ -106,7 +106,7 @@ fn parse_passes(v: &str) -> Vec<Binarizer> {
 
 /// The binarizations tried in order until something is read (see
 /// scan-bench/RESULTS.md for what each bought).
-const PASSES: [Binarizer; 4] = [
+const PASSES: [Binarizer; 5] = [
     Binarizer::Mean {
         window_div: 16,
         smooth: 0,
@@ -120,6 +120,12 @@ const PASSES: [Binarizer; 4] = [
         smooth: 1,
     },
     MIDRANGE,
+    // Finer blocks: steep glare gradients on small hallmarks.
+    Binarizer::Midrange {
+        block: 4,
+        reach: 1,
+        smooth: 1,
+    },
 ];
 
 /// Smoothed block mid-ranges: blocks of 6 px pooled 3×3 (an 18 px window,
@@ -161,17 +167,20 @@ fn attempts(levels: usize) -> Vec<Attempt> {
 /// hallmarks are small, often light-on-dark, low-contrast metal, so the finest
 /// level, both polarities, smoothed block mid-ranges.
 fn hallmark_hunt() -> Vec<Attempt> {
-    let binarizer = std::env::var("TM_HUNT")
+    let binarizers = std::env::var("TM_HUNT")
         .ok()
-        .and_then(|v| parse_passes(&v).into_iter().next())
-        .unwrap_or(HUNT_BINARIZER);
-    [true, false]
-        .map(|inverted| Attempt {
-            level: 0,
-            inverted,
-            binarizer,
+        .map(|v| parse_passes(&v))
+        .unwrap_or_else(|| vec![HUNT_BINARIZER]);
+    binarizers
+        .into_iter()
+        .flat_map(|binarizer| {
+            [true, false].map(|inverted| Attempt {
+                level: 0,
+                inverted,
+                binarizer,
+            })
         })
-        .to_vec()
+        .collect()
 }
 
 /// True when a lone certificate was read: its hallmark may still be waiting.

@@ -20,6 +20,11 @@ pub struct Look {
     pub ramp: f64,
     /// A bent page: rows bow by up to this many modules in the middle.
     pub bulge: f64,
+    /// Keystone perspective: the bottom edge is this much wider than the
+    /// middle, the top edge this much narrower (0: none).
+    pub tilt: f64,
+    /// The same from left to right.
+    pub tilt_x: f64,
 }
 
 impl Default for Look {
@@ -32,6 +37,8 @@ impl Default for Look {
             background: 128.0,
             ramp: 0.0,
             bulge: 0.0,
+            tilt: 0.0,
+            tilt_x: 0.0,
         }
     }
 }
@@ -64,6 +71,9 @@ pub fn render(text: &str, w: usize, h: usize, look: Look) -> Vec<u8> {
                 for sx in 0..2 {
                     let px = x as f64 + 0.25 + 0.5 * sx as f64 - cx;
                     let py = y as f64 + 0.25 + 0.5 * sy as f64 - cy;
+                    // A projective keystone: scale shrinks towards the top.
+                    let depth = 1.0 + look.tilt * py / cy + look.tilt_x * px / cx;
+                    let (px, py) = (px / depth, py / depth);
                     // Rotate back into code space, in modules from the code's corner.
                     let u = (px * c + py * s) / look.module + total / 2.0;
                     let v = (-px * s + py * c) / look.module + total / 2.0
