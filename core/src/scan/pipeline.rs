@@ -79,31 +79,6 @@ fn pyramid(plane: Plane) -> Vec<Plane> {
     levels
 }
 
-/// Parses `16:0,m8:1:1` (mean window divisor:smooth, m block:reach:smooth).
-fn parse_passes(v: &str) -> Vec<Binarizer> {
-    v.split(',')
-        .filter_map(|p| {
-            let n: Vec<usize> = p
-                .trim_start_matches('m')
-                .split(':')
-                .filter_map(|x| x.parse().ok())
-                .collect();
-            if p.starts_with('m') {
-                Some(Binarizer::Midrange {
-                    block: *n.first()?,
-                    reach: *n.get(1)?,
-                    smooth: *n.get(2)?,
-                })
-            } else {
-                Some(Binarizer::Mean {
-                    window_div: *n.first()?,
-                    smooth: *n.get(1)?,
-                })
-            }
-        })
-        .collect()
-}
-
 /// The binarizations tried in order until something is read (see
 /// scan-bench/RESULTS.md for what each bought).
 const PASSES: [Binarizer; 5] = [
@@ -145,11 +120,7 @@ const MIDRANGE_MIN_CONTRAST: u8 = 12;
 fn attempts(levels: usize) -> Vec<Attempt> {
     let coarse = levels.saturating_sub(1);
     let mut out = Vec::new();
-    let passes = std::env::var("TM_PASSES")
-        .ok()
-        .map(|v| parse_passes(&v))
-        .unwrap_or_else(|| PASSES.to_vec());
-    for binarizer in passes {
+    for binarizer in PASSES {
         for level in (0..=coarse).rev() {
             for inverted in [false, true] {
                 out.push(Attempt {
@@ -167,20 +138,13 @@ fn attempts(levels: usize) -> Vec<Attempt> {
 /// hallmarks are small, often light-on-dark, low-contrast metal, so the finest
 /// level, both polarities, smoothed block mid-ranges.
 fn hallmark_hunt() -> Vec<Attempt> {
-    let binarizers = std::env::var("TM_HUNT")
-        .ok()
-        .map(|v| parse_passes(&v))
-        .unwrap_or_else(|| vec![HUNT_BINARIZER]);
-    binarizers
-        .into_iter()
-        .flat_map(|binarizer| {
-            [true, false].map(|inverted| Attempt {
-                level: 0,
-                inverted,
-                binarizer,
-            })
+    [true, false]
+        .map(|inverted| Attempt {
+            level: 0,
+            inverted,
+            binarizer: HUNT_BINARIZER,
         })
-        .collect()
+        .to_vec()
 }
 
 /// True when a lone certificate was read: its hallmark may still be waiting.
