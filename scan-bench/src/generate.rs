@@ -29,6 +29,11 @@ pub struct GenArgs {
     /// Smaller images (for the committed set).
     #[arg(long)]
     pub small: bool,
+    /// Only these groups (comma-separated: certificate, hallmark, pair,
+    /// frame, photo). `photo` is a 12 MP (4032×3024) JPEG phone photo of a
+    /// certificate and is not in the default set.
+    #[arg(long, value_delimiter = ',')]
+    pub groups: Vec<String>,
 }
 
 struct Rng(ChaCha8Rng);
@@ -258,6 +263,7 @@ struct Scene {
 fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     let (w, h) = match (group, small) {
         ("frame", _) => (1920usize, 1080usize),
+        ("photo", _) => (4032, 3024),
         ("pair", false) => (1280, 960),
         ("hallmark", true) => (480, 360),
         _ => (800, 600),
@@ -281,7 +287,7 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     }
     let mut placements = Vec::new();
     let mut expected = Vec::new();
-    let want_cert = matches!(group, "certificate" | "pair" | "frame");
+    let want_cert = matches!(group, "certificate" | "pair" | "frame" | "photo");
     let want_hall = matches!(group, "hallmark" | "pair");
     if want_cert {
         let text = certificate_text(rng);
@@ -289,6 +295,7 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
         let min_side = (n + 8) as f64 * 2.2;
         let side = match group {
             "frame" => rng.range(hf * 0.35, hf * 0.8),
+            "photo" => rng.range(hf * 0.2, hf * 0.6),
             "pair" => rng.range(hf * 0.35, hf * 0.55),
             _ => rng.range(min_side.max(hf * 0.45), hf * 0.95),
         };
@@ -443,7 +450,10 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
         .map(|v| (v + rng.normal() * noise).round().clamp(0.0, 255.0) as u8)
         .collect();
     let image = GrayImage::from_raw(w as u32, h as u32, pixels).ok_or("bad size")?;
-    let jpeg = if small || rng.chance(0.5) {
+    let jpeg = if group == "photo" {
+        // Phones save photos as JPEG at high quality.
+        Some(80 + rng.below(16) as u8)
+    } else if small || rng.chance(0.5) {
         Some(if small { 88 } else { 40 + rng.below(50) as u8 })
     } else {
         None
@@ -464,12 +474,17 @@ pub fn generate(args: &GenArgs) -> Result<(), String> {
     std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
     let mut rng = Rng(ChaCha8Rng::seed_from_u64(args.seed));
     let mut images = Vec::new();
-    let groups: &[&str] = if args.small {
+    let default: &[&str] = if args.small {
         &["certificate", "hallmark", "pair"]
     } else {
         &["certificate", "hallmark", "pair", "frame"]
     };
-    for group in groups {
+    let groups: Vec<&str> = if args.groups.is_empty() {
+        default.to_vec()
+    } else {
+        args.groups.iter().map(String::as_str).collect()
+    };
+    for group in &groups {
         for i in 0..args.count {
             let scene = scene(&mut rng, group, args.small)?;
             let (name, bytes) = match scene.jpeg {
