@@ -101,7 +101,7 @@ fn block_extremes(plane: &Plane, block: usize) -> (Vec<u8>, Vec<u8>, usize, usiz
     let rows = h.div_ceil(block);
     let mut mins = vec![u8::MAX; cols * rows];
     let mut maxs = vec![0u8; cols * rows];
-    for (y, row) in plane.data.chunks_exact(w).enumerate() {
+    for (y, row) in plane.data.chunks_exact(w.max(1)).enumerate() {
         let base = (y / block) * cols;
         for (bx, chunk) in row.chunks(block).enumerate() {
             let lo = chunk.iter().copied().min().unwrap_or(u8::MAX);
@@ -236,6 +236,27 @@ mod tests {
                 inverted,
             };
             assert!(binarize_midrange(&plane, m).bits.iter().all(|&b| !b));
+        }
+    }
+
+    #[test]
+    fn degenerate_planes_do_not_panic() {
+        for (w, h) in [(0, 0), (0, 5), (5, 0), (1, 1), (3, 1)] {
+            let plane = Plane {
+                data: vec![7; w * h],
+                width: w,
+                height: h,
+            };
+            for smooth in [0, 2] {
+                let m = Midrange {
+                    block: 4,
+                    reach: 1,
+                    min_contrast: 12,
+                    smooth,
+                    inverted: false,
+                };
+                assert_eq!(binarize_midrange(&plane, m).bits.len(), w * h);
+            }
         }
     }
 

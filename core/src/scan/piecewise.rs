@@ -30,7 +30,9 @@ pub fn alignment_positions(version: usize) -> Vec<usize> {
         (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2
     };
     let mut positions = vec![6];
-    let mut rest: Vec<usize> = (0..count - 1).map(|k| size - 7 - k * step).collect();
+    let mut rest: Vec<usize> = (0..count - 1)
+        .map(|k| (size - 7).saturating_sub(k * step))
+        .collect();
     rest.reverse();
     positions.extend(rest);
     positions
