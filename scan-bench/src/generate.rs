@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::GrayImage;
-use qrcode::{EcLevel, QrCode};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
+use touchmark::issuer::render::{self, CodeSpec};
 
 use crate::cases::{Manifest, ManifestEntry};
 
@@ -88,10 +88,11 @@ fn hallmark_text(rng: &mut Rng) -> String {
     )
 }
 
-/// Module matrix of a code at EC level M.
-fn modules(text: &str) -> Result<(Vec<bool>, usize), String> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| e.to_string())?;
+/// Module matrix of a code as Touchmark's issuer toolkit renders it
+/// (certificates at level M, hallmarks at the strongest level that fits
+/// version 4: see `touchmark::issuer::render`).
+fn modules(text: &str, spec: CodeSpec) -> Result<(Vec<bool>, usize), String> {
+    let code = render::encode(text, spec).map_err(|e| e.to_string())?;
     let n = code.width();
     let bits = code
         .to_colors()
@@ -291,7 +292,7 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     let want_hall = matches!(group, "hallmark" | "pair");
     if want_cert {
         let text = certificate_text(rng);
-        let (bits, n) = modules(&text)?;
+        let (bits, n) = modules(&text, render::CERTIFICATE)?;
         let min_side = (n + 8) as f64 * 2.2;
         let side = match group {
             "frame" => rng.range(hf * 0.35, hf * 0.8),
@@ -322,7 +323,7 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     }
     if want_hall {
         let text = hallmark_text(rng);
-        let (bits, n) = modules(&text)?;
+        let (bits, n) = modules(&text, render::HALLMARK)?;
         let min_side = (n + 8) as f64 * 2.4;
         let side = rng.range(min_side, (min_side * 2.5).min(hf * 0.6));
         let persp = rng.range(0.0, 0.2);

@@ -109,7 +109,7 @@ pub fn build(dir: &Path) -> Fixture {
     let proof = ledger.proof(index).unwrap().to_text();
 
     let png = render::to_png(
-        &render::encode(&issued.qr_text, render::MAX_CERTIFICATE_VERSION).unwrap(),
+        &render::encode(&issued.qr_text, render::CERTIFICATE).unwrap(),
         4,
     )
     .unwrap();

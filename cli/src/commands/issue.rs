@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use touchmark::issuer::render::{self, MAX_CERTIFICATE_VERSION, MAX_HALLMARK_VERSION};
+use touchmark::issuer::render::{self, CERTIFICATE, HALLMARK};
 use touchmark::issuer::{issue_certificate, random_bytes, LedgerDir, PieceDescription};
 
 use crate::failure::{CommandResult, Failure};
@@ -53,11 +53,11 @@ pub fn run(args: &IssueArgs) -> CommandResult {
     )
     .map_err(|e| Failure::input(format!("{}: {e}", args.piece.display())))?;
 
-    let cert_code = render::encode(&issued.qr_text, MAX_CERTIFICATE_VERSION)
-        .map_err(|e| Failure::input(e.to_string()))?;
+    let cert_code =
+        render::encode(&issued.qr_text, CERTIFICATE).map_err(|e| Failure::input(e.to_string()))?;
     let hallmark_text = issued.hallmark.to_text();
-    let hallmark_code = render::encode(&hallmark_text, MAX_HALLMARK_VERSION)
-        .map_err(|e| Failure::input(e.to_string()))?;
+    let hallmark_code =
+        render::encode(&hallmark_text, HALLMARK).map_err(|e| Failure::input(e.to_string()))?;
     let out = &args.out;
     let png =
         |code| render::to_png(code, args.module_px).map_err(|e| Failure::input(e.to_string()));

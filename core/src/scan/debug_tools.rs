@@ -1,7 +1,10 @@
 //! Ignored tests that print what the detector sees, for developing it:
 //! `TM_DEBUG_IMAGE=x.png cargo test -p touchmark --lib debug_image -- --ignored --nocapture`
 //! (`TM_DEBUG_GRID=1` prints sampled grids, `TM_DEBUG_BITMAP=prefix` writes the
-//! bitmaps) and `TM_SURVEY=list.txt … survey` for one line per image.
+//! bitmaps, `TM_DEBUG_SMOOTH=k` / `TM_DEBUG_WINDOW_DIV=d` / `TM_DEBUG_MID=block:reach:smooth`
+//! pick the binarization, `TM_DEBUG_TRIPLES=n` prints more triples, and
+//! `TM_DEBUG_TRUTH=text` counts wrong modules against the code of that text,
+//! `TM_DEBUG_MAP=1` maps them) and `TM_SURVEY=list.txt … survey` for one line per image.
 
 mod detail {
     use crate::scan::finder::find_finders;
@@ -184,32 +187,6 @@ mod survey {
             let mut errs = Vec::new();
             for t in ts.iter().take(3) {
                 for size in sizes(&bitmap, t) {
-                    if let (Ok(truth), Some(h)) = (
-                        std::env::var("TM_DEBUG_TRUTH"),
-                        crate::scan::grid::placement(&bitmap, t, size),
-                    ) {
-                        let code = qrcode::QrCode::with_error_correction_level(
-                            truth.as_bytes(),
-                            qrcode::EcLevel::M,
-                        )
-                        .unwrap();
-                        let want: Vec<bool> = code
-                            .to_colors()
-                            .into_iter()
-                            .map(|c| c == qrcode::Color::Dark)
-                            .collect();
-                        let count = |g: &crate::scan::grid::SampledGrid| {
-                            (0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count()
-                        };
-                        let b = crate::scan::grid::sample_bitmap(&bitmap, &h, size);
-                        let r = crate::scan::resample::resample(&plane, false, &h, size);
-                        println!(
-                            "    truth {}: bitmap wrong {:?}, resample wrong {:?}",
-                            code.width(),
-                            b.as_ref().map(count),
-                            r.as_ref().map(count)
-                        );
-                    }
                     if let Some(grid) = sample(&bitmap, t, size) {
                         let r = rqrr::Grid::new(grid).decode_to(Vec::new());
                         errs.push(format!("{size}:{:?}", r.map(|_| ()).err()));

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use touchmark::certificate::qr_text;
 use touchmark::hallmark::Hallmark;
-use touchmark::issuer::render::{MAX_CERTIFICATE_VERSION, MAX_HALLMARK_VERSION};
+use touchmark::issuer::render::{CERTIFICATE, HALLMARK};
 
 use super::actors::{seed, World, TRUST_VERSION};
 use super::images;
@@ -108,8 +108,8 @@ const NOT_SCANNED: &[&str] = &["hallmark_not_scanned", "status_not_checked"];
 pub fn write_all(w: &World, out: &mut VectorWriter) -> Result<(), String> {
     let valid = &w.certs["valid"];
     let second = &w.certs["second"];
-    let cert_img = images::code_image(&valid.qr(), MAX_CERTIFICATE_VERSION)?;
-    let hallmark_img = images::code_image(&valid.hallmark.to_text(), MAX_HALLMARK_VERSION)?;
+    let cert_img = images::code_image(&valid.qr(), CERTIFICATE)?;
+    let hallmark_img = images::code_image(&valid.hallmark.to_text(), HALLMARK)?;
     let cert_png = images::png(&cert_img)?;
     let hallmark_png = images::png(&hallmark_img)?;
     let proof = w.full_proof("valid");
@@ -478,7 +478,10 @@ pub fn write_all(w: &World, out: &mut VectorWriter) -> Result<(), String> {
     )
     .image(
         "url.png",
-        &images::png(&images::code_image("https://example.com/ring", 10)?)?,
+        &images::png(&images::code_image(
+            "https://example.com/ring",
+            CERTIFICATE,
+        )?)?,
     )?
     .expect(w, "inconclusive", &["not_touchmark_code"], "n n n n n")?;
     Case::new(out, "no-code-image", "an image without any code")

@@ -7,9 +7,9 @@ use touchmark::issuer::render;
 /// Pixels per module in vector images.
 pub const MODULE_PX: u32 = 4;
 
-/// Renders `text` as a gray image at `max_version` or below.
-pub fn code_image(text: &str, max_version: i16) -> Result<GrayImage, String> {
-    let code = render::encode(text, max_version).map_err(|e| e.to_string())?;
+/// Renders `text` as a gray image within `spec`.
+pub fn code_image(text: &str, spec: render::CodeSpec) -> Result<GrayImage, String> {
+    let code = render::encode(text, spec).map_err(|e| e.to_string())?;
     Ok(code
         .render::<Luma<u8>>()
         .module_dimensions(MODULE_PX, MODULE_PX)
