@@ -34,11 +34,12 @@ impl Threshold {
     }
 }
 
-/// A binary image: `true` means a dark module (after inversion, if asked).
+/// A binary image: 1 means a dark module (after inversion, if asked), 0 light.
+/// One byte per pixel so that scans can read eight pixels as one word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bitmap {
-    /// Bits, row after row.
-    pub bits: Vec<bool>,
+    /// 0 or 1 per pixel, row after row.
+    pub bits: Vec<u8>,
     /// Width in pixels.
     pub width: usize,
     /// Height in pixels.
@@ -49,7 +50,7 @@ impl Bitmap {
     /// The bit at (x, y); outside the image counts as light.
     #[inline]
     pub fn get(&self, x: usize, y: usize) -> bool {
-        x < self.width && self.bits.get(y * self.width + x).copied().unwrap_or(false)
+        x < self.width && self.bits.get(y * self.width + x).is_some_and(|&b| b != 0)
     }
 
     /// The bit at the pixel nearest to (x, y); negative, NaN or outside
@@ -95,7 +96,7 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
         let bottom = sums.get(y1 * w1..(y1 + 1) * w1);
         let row = plane.data.get(y * w..(y + 1) * w);
         let (Some(top), Some(bottom), Some(row)) = (top, bottom, row) else {
-            bits.resize(bits.len() + w, false);
+            bits.resize(bits.len() + w, 0);
             continue;
         };
         let rows = (y1 - y0) as u32;
@@ -136,12 +137,17 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
         };
         let span = 2 * r + 1;
         if k > 0 || w <= span {
-            bits.extend(row.iter().enumerate().map(|(x, &v)| pixel(x, v)));
+            bits.extend(row.iter().enumerate().map(|(x, &v)| u8::from(pixel(x, v))));
             continue;
         }
         // Fast path: where the window lies wholly inside the row, its area is
         // constant and the four corners are walked as zipped slices.
-        bits.extend(row.iter().take(r).enumerate().map(|(x, &v)| pixel(x, v)));
+        bits.extend(
+            row.iter()
+                .take(r)
+                .enumerate()
+                .map(|(x, &v)| u8::from(pixel(x, v))),
+        );
         let area = span as u32 * rows;
         let margin = offset * area;
         let inverted = threshold.inverted;
@@ -154,18 +160,18 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
                 .map(|((&v, (&b1, &b0)), (&t1, &t0))| {
                     let sum = b1.wrapping_sub(b0).wrapping_sub(t1).wrapping_add(t0);
                     let v = u32::from(v) * area;
-                    if inverted {
+                    u8::from(if inverted {
                         v > sum + margin
                     } else {
                         v + margin < sum
-                    }
+                    })
                 }),
         );
         bits.extend(
             row.iter()
                 .enumerate()
                 .skip(w - r)
-                .map(|(x, &v)| pixel(x, v)),
+                .map(|(x, &v)| u8::from(pixel(x, v))),
         );
     }
     Bitmap {

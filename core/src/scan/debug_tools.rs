@@ -133,7 +133,6 @@ mod detail {
                         let r = rqrr::Grid::new(grid.clone()).decode_to(Vec::new());
                         println!("    size {size} corners {:?} -> {r:?}", grid.corners);
                         if std::env::var_os("TM_DEBUG_GRID").is_some() {
-                            use rqrr::BitGrid;
                             for y in 0..size {
                                 let line: String = (0..size)
                                     .map(|x| if grid.bit(y, x) { '#' } else { '.' })
@@ -202,5 +201,17 @@ mod survey {
                 errs.join(" ")
             );
         }
+    }
+}
+
+/// rqrr's decoder reports why a grid fails (format, ECC, data), which the
+/// tools print.
+impl rqrr::BitGrid for super::grid::SampledGrid {
+    fn size(&self) -> usize {
+        super::grid::SampledGrid::size(self)
+    }
+
+    fn bit(&self, y: usize, x: usize) -> bool {
+        super::grid::SampledGrid::bit(self, y, x)
     }
 }

@@ -1,13 +1,12 @@
 //! Touchmark's own detector: finder patterns along scan lines, triples, grid
-//! sampling, then rqrr's decoder through its `BitGrid` interface.
-
-use std::panic::{catch_unwind, AssertUnwindSafe};
+//! sampling, then the grid decoder (`grid_decode`).
 
 use super::binarize::Bitmap;
 use super::bow;
 use super::decode::code_from_bytes;
 use super::finder::find_finders;
 use super::grid::{anchors, sample_bitmap, sizes, triples, SampledGrid};
+use super::grid_decode::decode_bits;
 use super::homography::{Homography, ModuleMap};
 use super::piecewise::piecewise;
 use super::plane::Plane;
@@ -32,18 +31,14 @@ const BOWS_DECODED: usize = 2;
 /// At most this many triples are sampled and decoded per bitmap.
 const MAX_TRIPLES: usize = 12;
 
-/// Reads a sampled grid with rqrr's decoder, containing its panics.
+/// Decodes a sampled grid whose timing patterns are plausible.
 fn decode_grid(grid: SampledGrid) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
     if !grid.plausible() {
         return None;
     }
     let corners = grid.corners.map(|p| [p[0] as f32, p[1] as f32]);
-    let mut bytes = Vec::new();
-    let ok = catch_unwind(AssertUnwindSafe(|| {
-        rqrr::Grid::new(grid).decode_to(&mut bytes).is_ok()
-    }))
-    .unwrap_or(false);
-    ok.then_some((bytes, corners))
+    let bytes = decode_bits(grid.size(), |y, x| grid.bit(y, x))?;
+    Some((bytes, corners))
 }
 
 /// Samples a placed grid from the bitmap and decodes it; failing that, from

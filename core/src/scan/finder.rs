@@ -189,6 +189,34 @@ fn refine(bitmap: &Bitmap, f: Finder) -> Finder {
     }
 }
 
+/// Collects where the colour changes along a row (each position whose pixel
+/// differs from the one before). Eight pixels are compared at once as one
+/// word against the word one pixel on: uniform stretches cost one comparison
+/// per eight pixels, and each change is found from the set bits.
+fn colour_changes(row: &[u8], edges: &mut Vec<u32>) {
+    edges.clear();
+    let word = |i: usize| {
+        row.get(i..i + 8)
+            .and_then(|s| <[u8; 8]>::try_from(s).ok())
+            .map(u64::from_le_bytes)
+    };
+    let mut i = 0usize;
+    while let (Some(a), Some(b)) = (word(i), word(i + 1)) {
+        // Pixels are 0 or 1, so each differing pair sets bit 0 of its byte.
+        let mut diff = a ^ b;
+        while diff != 0 {
+            edges.push((i + diff.trailing_zeros() as usize / 8 + 1) as u32);
+            diff &= diff - 1;
+        }
+        i += 8;
+    }
+    for (x, pair) in row.windows(2).enumerate().skip(i) {
+        if pair.first() != pair.get(1) {
+            edges.push(x as u32 + 1);
+        }
+    }
+}
+
 /// Finds finder patterns in the bitmap, most-confirmed first.
 pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
@@ -205,23 +233,10 @@ pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
     let mut runs: Vec<u32> = Vec::with_capacity(w);
     let mut edges: Vec<u32> = Vec::with_capacity(w + 1);
     for (y, row) in bitmap.bits.chunks_exact(w.max(1)).enumerate().step_by(step) {
-        let Some(&first_dark) = row.first() else {
+        let Some(&first) = row.first() else {
             continue;
         };
-        // Colour changes, collected without a data-dependent branch (noisy
-        // bitmaps change colour every few pixels, and a branch per pixel
-        // mispredicts at that rate): every position is written, and the
-        // cursor only moves on where the colour changed.
-        edges.clear();
-        edges.resize(w + 1, 0);
-        let mut n = 0usize;
-        for (x, pair) in row.windows(2).enumerate() {
-            if let Some(slot) = edges.get_mut(n) {
-                *slot = x as u32 + 1;
-            }
-            n += usize::from(pair.first() != pair.get(1));
-        }
-        edges.truncate(n);
+        colour_changes(row, &mut edges);
         edges.push(w as u32);
         runs.clear();
         let mut start = 0u32;
@@ -231,7 +246,7 @@ pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
         }
         // `end` is where run `i` starts.
         let mut end: u32 = 0;
-        let first = usize::from(!first_dark);
+        let first = usize::from(first == 0);
         end += runs.iter().take(first).sum::<u32>();
         let mut i = first;
         while let Some(&[a, b, c, d, e]) = runs.get(i..i + 5) {
@@ -251,4 +266,24 @@ pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
     let mut found: Vec<Finder> = found.into_iter().map(|f| refine(bitmap, f)).collect();
     found.sort_by_key(|f| std::cmp::Reverse(f.hits));
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_changes_match_a_pixel_by_pixel_walk() {
+        // Rows of every length around the word size, with runs of 1 to 9.
+        for len in [0usize, 1, 2, 7, 8, 9, 10, 16, 17, 63, 100] {
+            let row: Vec<u8> = (0..len).map(|x| u8::from((x * x / 7) % 3 == 0)).collect();
+            let want: Vec<u32> = (1..len)
+                .filter(|&x| row[x] != row[x - 1])
+                .map(|x| x as u32)
+                .collect();
+            let mut got = Vec::new();
+            colour_changes(&row, &mut got);
+            assert_eq!(got, want, "row of {len}");
+        }
+    }
 }

@@ -257,7 +257,7 @@ pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
     out
 }
 
-/// A sampled module grid that rqrr's decoder reads.
+/// A sampled module grid, ready for the decoder.
 #[derive(Debug, Clone)]
 pub struct SampledGrid {
     size: usize,
@@ -309,12 +309,14 @@ impl SampledGrid {
     }
 }
 
-impl rqrr::BitGrid for SampledGrid {
-    fn size(&self) -> usize {
+impl SampledGrid {
+    /// Modules per side.
+    pub fn size(&self) -> usize {
         self.size
     }
 
-    fn bit(&self, y: usize, x: usize) -> bool {
+    /// True when the module in row `y`, column `x` is dark.
+    pub fn bit(&self, y: usize, x: usize) -> bool {
         x < self.size && self.bits.get(y * self.size + x).copied().unwrap_or(false)
     }
 }

@@ -28,36 +28,34 @@ pub struct Midrange {
 /// rows down the image, so every pass reads memory in order.
 fn box_smooth(plane: &Plane, k: usize) -> Plane {
     let (w, h) = (plane.width, plane.height);
-    if k == 0 || w == 0 || h == 0 {
+    if k == 0 || w == 0 || h == 0 || plane.data.len() < w * h {
         return plane.clone();
     }
-    // Horizontal window sums (not yet divided) and their widths.
-    let widths: Vec<u32> = (0..w)
-        .map(|x| ((x + k + 1).min(w) - x.saturating_sub(k)) as u32)
-        .collect();
+    // Horizontal window sums (not yet divided), a sliding window per row.
     let mut horizontal = vec![0u32; w * h];
-    let mut prefix = vec![0u32; w + 1];
     for (src, dst) in plane
         .data
         .chunks_exact(w)
         .zip(horizontal.chunks_exact_mut(w))
     {
-        let mut run = 0u32;
-        for (slot, &v) in prefix.iter_mut().skip(1).zip(src) {
-            run += u32::from(v);
-            *slot = run;
-        }
+        let mut run: u32 = src.iter().take(k).map(|&v| u32::from(v)).sum();
         for (x, out) in dst.iter_mut().enumerate() {
-            let hi = prefix.get((x + k + 1).min(w)).copied().unwrap_or(0);
-            let lo = prefix.get(x.saturating_sub(k)).copied().unwrap_or(0);
-            *out = hi - lo;
+            if let Some(&v) = src.get(x + k) {
+                run += u32::from(v);
+            }
+            if let Some(&v) = x.checked_sub(k + 1).and_then(|i| src.get(i)) {
+                run -= u32::from(v);
+            }
+            *out = run;
         }
     }
-    let reciprocals: Vec<u64> = (0..=(2 * k + 1) * (2 * k + 1))
-        .map(|area| (1u64 << 24).div_ceil(area.max(1) as u64))
+    let widths: Vec<u32> = (0..w)
+        .map(|x| ((x + k + 1).min(w) - x.saturating_sub(k)) as u32)
         .collect();
     // Vertical: keep the sum of the rows in the window, add the row entering
-    // and subtract the row leaving.
+    // and subtract the row leaving; divide by multiplying with a 2^16-scaled
+    // reciprocal of the window's area (per column, recomputed only where the
+    // window's height changes, at the top and bottom edges).
     let mut column_sums = vec![0u32; w];
     let row = |y: usize| horizontal.get(y * w..(y + 1) * w).unwrap_or(&[]);
     for y in 0..k.min(h) {
@@ -65,8 +63,10 @@ fn box_smooth(plane: &Plane, k: usize) -> Plane {
             *sum += v;
         }
     }
-    let mut data = Vec::with_capacity(w * h);
-    for y in 0..h {
+    let mut reciprocals = vec![0u32; w];
+    let mut reciprocal_rows = 0u32;
+    let mut data = vec![0u8; w * h];
+    for (y, out) in data.chunks_exact_mut(w).enumerate() {
         if y + k < h {
             for (sum, &v) in column_sums.iter_mut().zip(row(y + k)) {
                 *sum += v;
@@ -78,14 +78,15 @@ fn box_smooth(plane: &Plane, k: usize) -> Plane {
             }
         }
         let rows = ((y + k + 1).min(h) - y.saturating_sub(k)) as u32;
-        // Divide by multiplying with a 2^24-scaled reciprocal of the area.
-        data.extend(column_sums.iter().zip(&widths).map(|(&sum, &width)| {
-            let recip = reciprocals
-                .get((width * rows) as usize)
-                .copied()
-                .unwrap_or(0);
-            ((u64::from(sum) * recip) >> 24) as u8
-        }));
+        if rows != reciprocal_rows {
+            reciprocal_rows = rows;
+            for (r, &width) in reciprocals.iter_mut().zip(&widths) {
+                *r = (1u32 << 16).div_ceil((width * rows).max(1));
+            }
+        }
+        for ((o, &sum), &r) in out.iter_mut().zip(&column_sums).zip(&reciprocals) {
+            *o = ((u64::from(sum) * u64::from(r)) >> 16).min(255) as u8;
+        }
     }
     Plane {
         data,
@@ -103,73 +104,103 @@ fn block_extremes(plane: &Plane, block: usize) -> (Vec<u8>, Vec<u8>, usize, usiz
     let mut maxs = vec![0u8; cols * rows];
     for (y, row) in plane.data.chunks_exact(w.max(1)).enumerate() {
         let base = (y / block) * cols;
-        for (bx, chunk) in row.chunks(block).enumerate() {
-            let lo = chunk.iter().copied().min().unwrap_or(u8::MAX);
-            let hi = chunk.iter().copied().max().unwrap_or(0);
-            if let Some(m) = mins.get_mut(base + bx) {
-                *m = (*m).min(lo);
-            }
-            if let Some(m) = maxs.get_mut(base + bx) {
-                *m = (*m).max(hi);
+        let (Some(lo_row), Some(hi_row)) = (
+            mins.get_mut(base..base + cols),
+            maxs.get_mut(base..base + cols),
+        ) else {
+            continue;
+        };
+        for ((chunk, lo), hi) in row.chunks(block).zip(lo_row).zip(hi_row) {
+            for &v in chunk {
+                *lo = (*lo).min(v);
+                *hi = (*hi).max(v);
             }
         }
     }
     (mins, maxs, cols, rows)
 }
 
-/// Pools each block's extremes over its neighbourhood and returns the
-/// threshold per block. Flat neighbourhoods (no code) get a threshold no pixel
-/// can pass: 0 for dark modules, 255 for light ones.
-fn block_thresholds(plane: &Plane, m: Midrange) -> (Vec<u8>, usize) {
-    let block = m.block.max(2);
-    let (mins, maxs, cols, rows) = block_extremes(plane, block);
-    let unreachable = if m.inverted { u8::MAX } else { 0 };
-    let mut out = Vec::with_capacity(cols * rows);
-    for by in 0..rows {
-        let (y0, y1) = (by.saturating_sub(m.reach), (by + m.reach + 1).min(rows));
-        for bx in 0..cols {
-            let (x0, x1) = (bx.saturating_sub(m.reach), (bx + m.reach + 1).min(cols));
-            let (mut lo, mut hi) = (u8::MAX, 0u8);
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    lo = lo.min(mins.get(y * cols + x).copied().unwrap_or(u8::MAX));
-                    hi = hi.max(maxs.get(y * cols + x).copied().unwrap_or(0));
-                }
-            }
-            out.push(if hi.saturating_sub(lo) < m.min_contrast {
-                unreachable
-            } else {
-                ((u16::from(lo) + u16::from(hi)) / 2) as u8
-            });
-        }
-    }
-    (out, cols)
+/// The block mid-ranges of a plane, ready to binarize in either polarity:
+/// light-on-dark hallmarks and dark-on-light codes share the smoothing and the
+/// block statistics, only the comparison differs.
+#[derive(Debug, Clone)]
+pub struct MidrangeField {
+    smoothed: Plane,
+    /// Per block: the threshold, or `None` for a flat neighbourhood (no code).
+    thresholds: Vec<Option<u8>>,
+    cols: usize,
+    block: usize,
 }
 
-/// Binarizes a plane against block mid-ranges.
-pub fn binarize_midrange(plane: &Plane, m: Midrange) -> Bitmap {
-    let smoothed = box_smooth(plane, m.smooth);
-    let (w, h) = (smoothed.width, smoothed.height);
-    let block = m.block.max(2);
-    let (thresholds, cols) = block_thresholds(&smoothed, m);
-    let mut bits = Vec::with_capacity(w * h);
-    for (y, row) in smoothed.data.chunks_exact(w.max(1)).enumerate() {
-        let row_thresholds = thresholds
-            .get((y / block) * cols..(y / block + 1) * cols)
-            .unwrap_or(&[]);
-        for (pixels, &t) in row.chunks(block).zip(row_thresholds) {
-            if m.inverted {
-                bits.extend(pixels.iter().map(|&v| v > t));
-            } else {
-                bits.extend(pixels.iter().map(|&v| v < t));
+impl MidrangeField {
+    /// Smooths the plane and pools each block's extremes over its
+    /// neighbourhood (`m.inverted` is not used).
+    pub fn new(plane: &Plane, m: Midrange) -> Self {
+        let smoothed = box_smooth(plane, m.smooth);
+        let block = m.block.max(2);
+        let (mins, maxs, cols, rows) = block_extremes(&smoothed, block);
+        let mut thresholds = Vec::with_capacity(cols * rows);
+        for by in 0..rows {
+            let (y0, y1) = (by.saturating_sub(m.reach), (by + m.reach + 1).min(rows));
+            for bx in 0..cols {
+                let (x0, x1) = (bx.saturating_sub(m.reach), (bx + m.reach + 1).min(cols));
+                let (mut lo, mut hi) = (u8::MAX, 0u8);
+                for y in y0..y1 {
+                    let span = y * cols + x0..y * cols + x1;
+                    lo = mins
+                        .get(span.clone())
+                        .into_iter()
+                        .flatten()
+                        .fold(lo, |a, &b| a.min(b));
+                    hi = maxs
+                        .get(span)
+                        .into_iter()
+                        .flatten()
+                        .fold(hi, |a, &b| a.max(b));
+                }
+                thresholds.push(
+                    (hi.saturating_sub(lo) >= m.min_contrast)
+                        .then(|| ((u16::from(lo) + u16::from(hi)) / 2) as u8),
+                );
             }
         }
+        Self {
+            smoothed,
+            thresholds,
+            cols,
+            block,
+        }
     }
-    Bitmap {
-        bits,
-        width: w,
-        height: h,
+
+    /// The bitmap: darker than the mid-range is a module, or lighter when
+    /// `inverted`; flat neighbourhoods are light either way.
+    pub fn bitmap(&self, inverted: bool) -> Bitmap {
+        let (w, h) = (self.smoothed.width, self.smoothed.height);
+        let mut bits = vec![0u8; w * h];
+        let rows = self.smoothed.data.chunks_exact(w.max(1));
+        for (y, (row, out)) in rows.zip(bits.chunks_exact_mut(w.max(1))).enumerate() {
+            let first = (y / self.block) * self.cols;
+            let row_thresholds = self.thresholds.get(first..first + self.cols).unwrap_or(&[]);
+            let blocks = row.chunks(self.block).zip(out.chunks_mut(self.block));
+            for ((pixels, bits), &t) in blocks.zip(row_thresholds) {
+                let Some(t) = t else { continue };
+                for (bit, &v) in bits.iter_mut().zip(pixels) {
+                    *bit = u8::from(if inverted { v > t } else { v < t });
+                }
+            }
+        }
+        Bitmap {
+            bits,
+            width: w,
+            height: h,
+        }
     }
+}
+
+/// Binarizes a plane against block mid-ranges (tests and debugging tools).
+#[cfg(test)]
+pub fn binarize_midrange(plane: &Plane, m: Midrange) -> Bitmap {
+    MidrangeField::new(plane, m).bitmap(m.inverted)
 }
 
 #[cfg(test)]
@@ -235,7 +266,7 @@ mod tests {
                 smooth: 1,
                 inverted,
             };
-            assert!(binarize_midrange(&plane, m).bits.iter().all(|&b| !b));
+            assert!(binarize_midrange(&plane, m).bits.iter().all(|&b| b == 0));
         }
     }
 

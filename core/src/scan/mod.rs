@@ -29,6 +29,7 @@ mod detector;
 mod diagnose;
 mod finder;
 mod grid;
+mod grid_decode;
 mod homography;
 mod image_input;
 mod midrange;

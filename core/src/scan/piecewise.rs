@@ -177,7 +177,7 @@ mod tests {
         )
         .unwrap();
         let blank = Bitmap {
-            bits: vec![false; 256 * 256],
+            bits: vec![0; 256 * 256],
             width: 256,
             height: 256,
         };

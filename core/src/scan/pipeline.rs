@@ -4,7 +4,7 @@
 
 use super::binarize::{binarize, Bitmap, Threshold};
 use super::detector;
-use super::midrange::{binarize_midrange, Midrange};
+use super::midrange::{Midrange, MidrangeField};
 use super::plane::Plane;
 use super::rqrr_bitmap;
 use super::{CodeKind, ScannedCode};
@@ -170,15 +170,16 @@ fn lone_certificate(codes: &[ScannedCode]) -> bool {
 pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     let levels = pyramid(plane);
     let mut result = PipelineResult::default();
+    let mut cache = FieldCache::default();
     for attempt in attempts(levels.len()) {
-        try_attempt(&levels, attempt, &mut result);
+        try_attempt(&levels, attempt, &mut cache, &mut result);
         if !result.codes.is_empty() {
             break;
         }
     }
     if all_codes && lone_certificate(&result.codes) {
         for attempt in hallmark_hunt(&levels) {
-            try_attempt(&levels, attempt, &mut result);
+            try_attempt(&levels, attempt, &mut cache, &mut result);
             if !lone_certificate(&result.codes) {
                 break;
             }
@@ -194,8 +195,15 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     (result, coarse)
 }
 
+/// The last mid-range field built, kept for the same level's other polarity.
+#[derive(Default)]
+struct FieldCache {
+    key: Option<(usize, Binarizer)>,
+    field: Option<MidrangeField>,
+}
+
 /// Binarizes one pyramid level as the attempt says.
-fn bitmap_for(level: &Plane, attempt: Attempt) -> Bitmap {
+fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap {
     match attempt.binarizer {
         Binarizer::Mean { window_div, smooth } => {
             let mut threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
@@ -207,26 +215,43 @@ fn bitmap_for(level: &Plane, attempt: Attempt) -> Bitmap {
             block,
             reach,
             smooth,
-        } => binarize_midrange(
-            level,
-            Midrange {
-                block,
-                reach,
-                min_contrast: MIDRANGE_MIN_CONTRAST,
-                smooth,
-                inverted: attempt.inverted,
-            },
-        ),
+        } => {
+            let key = Some((attempt.level, attempt.binarizer));
+            if cache.key != key || cache.field.is_none() {
+                let m = Midrange {
+                    block,
+                    reach,
+                    min_contrast: MIDRANGE_MIN_CONTRAST,
+                    smooth,
+                    inverted: attempt.inverted,
+                };
+                cache.field = Some(MidrangeField::new(level, m));
+                cache.key = key;
+            }
+            match &cache.field {
+                Some(field) => field.bitmap(attempt.inverted),
+                None => Bitmap {
+                    bits: Vec::new(),
+                    width: 0,
+                    height: 0,
+                },
+            }
+        }
     }
 }
 
 /// One binarize-and-detect pass; what it reads and sees goes into `result`.
-fn try_attempt(levels: &[Plane], attempt: Attempt, result: &mut PipelineResult) {
+fn try_attempt(
+    levels: &[Plane],
+    attempt: Attempt,
+    cache: &mut FieldCache,
+    result: &mut PipelineResult,
+) {
     let Some(level) = levels.get(attempt.level) else {
         return;
     };
     let scale = (1u32 << attempt.level.min(16)) as f32;
-    let bitmap = bitmap_for(level, attempt);
+    let bitmap = bitmap_for(level, attempt, cache);
     let luma = detector::Luma {
         plane: level,
         inverted: attempt.inverted,

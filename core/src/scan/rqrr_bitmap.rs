@@ -1,10 +1,12 @@
-//! rqrr's finder-pattern detector and decoder run over our own binarized bitmap
-//! instead of rqrr's row-wise threshold. Panics inside rqrr are contained.
+//! rqrr's finder-pattern detector runs over our own binarized bitmap instead of
+//! rqrr's row-wise threshold; its grids go to our grid decoder. Panics inside
+//! rqrr are contained.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::binarize::Bitmap;
 use super::decode::code_from_bytes;
+use super::grid_decode::decode_bits;
 use super::ScannedCode;
 
 /// Codes read from one bitmap, plus the number of code locations found.
@@ -54,10 +56,8 @@ pub fn find_in_bitmap(bitmap: &Bitmap) -> Found {
         let codes = grids
             .iter()
             .filter_map(|grid| {
-                let mut bytes = Vec::new();
-                catch_unwind(AssertUnwindSafe(|| grid.decode_to(&mut bytes)))
-                    .ok()?
-                    .ok()?;
+                let size = rqrr::BitGrid::size(&grid.grid);
+                let bytes = decode_bits(size, |y, x| rqrr::BitGrid::bit(&grid.grid, y, x))?;
                 let corners = grid.bounds.map(|p| [p.x as f32, p.y as f32]);
                 Some(code_from_bytes(bytes, corners))
             })
