@@ -321,22 +321,54 @@ impl SampledGrid {
     }
 }
 
+/// The 25 module offsets of an alignment pattern and whether each is dark:
+/// the centre and the light ring first (they tell a pattern from noise
+/// soonest), then the dark outer ring.
+const ALIGNMENT_CELLS: [(f64, f64, bool); 25] = {
+    let mut cells = [(0.0, 0.0, false); 25];
+    let mut n = 0;
+    let mut ring = 0;
+    while ring <= 2 {
+        let mut dy = -2i32;
+        while dy <= 2 {
+            let mut dx = -2i32;
+            while dx <= 2 {
+                let r = if dx.abs() > dy.abs() {
+                    dx.abs()
+                } else {
+                    dy.abs()
+                };
+                if r == ring {
+                    cells[n] = (dx as f64, dy as f64, r != 1);
+                    n += 1;
+                }
+                dx += 1;
+            }
+            dy += 1;
+        }
+        ring += 1;
+    }
+    cells
+};
+
 /// Scores how well an alignment pattern (dark centre, light ring, dark ring)
-/// fits at `c`, sampling with module vectors `u` and `v`.
-fn alignment_fit(bitmap: &Bitmap, c: Pt, u: Pt, v: Pt) -> u32 {
-    let mut score = 0;
-    for dy in -2i32..=2 {
-        for dx in -2i32..=2 {
-            let ring = dx.abs().max(dy.abs());
-            let want = ring != 1;
-            let x = c[0] + f64::from(dx) * u[0] + f64::from(dy) * v[0];
-            let y = c[1] + f64::from(dx) * u[1] + f64::from(dy) * v[1];
-            if bitmap.at(x, y) == want {
-                score += 1;
+/// fits at `c`, sampling with module vectors `u` and `v`: the number of the
+/// 25 modules that match. Stops counting (returning less than `enough`) once
+/// more than `25 - enough` have missed.
+fn alignment_fit(bitmap: &Bitmap, c: Pt, u: Pt, v: Pt, enough: u32) -> u32 {
+    let allowed_misses = 25u32.saturating_sub(enough);
+    let mut misses = 0u32;
+    for &(dx, dy, want) in &ALIGNMENT_CELLS {
+        let x = c[0] + dx * u[0] + dy * v[0];
+        let y = c[1] + dx * u[1] + dy * v[1];
+        if bitmap.at(x, y) != want {
+            misses += 1;
+            if misses > allowed_misses {
+                break;
             }
         }
     }
-    score
+    25 - misses.min(25)
 }
 
 /// The pixel at fraction `a` of the way from the top-left finder centre
@@ -390,18 +422,27 @@ pub fn locate_alignment(
     u: Pt,
     v: Pt,
 ) -> Option<Pt> {
-    let (coarse_score, coarse) =
-        search_alignment(bitmap, guess, radius, (module / 2.0).max(1.0), u, v);
+    let half = (module / 2.0).max(1.0);
+    let (coarse_score, coarse) = search_alignment(bitmap, guess, radius, half, u, v, 19);
     if coarse_score < 19 {
         return None;
     }
-    let (best, centre) = search_alignment(bitmap, coarse, (module / 2.0).max(1.0), 1.0, u, v);
+    let (best, centre) = search_alignment(bitmap, coarse, half, 1.0, u, v, 21);
     (best >= 21).then_some(centre)
 }
 
 /// The best alignment fit on a square grid of positions around `guess`, and
-/// the mean of the positions sharing the best score.
-fn search_alignment(bitmap: &Bitmap, guess: Pt, radius: f64, step: f64, u: Pt, v: Pt) -> (u32, Pt) {
+/// the mean of the positions sharing the best score; fits under `least` are
+/// not counted out in full (the best is then under `least` too).
+fn search_alignment(
+    bitmap: &Bitmap,
+    guess: Pt,
+    radius: f64,
+    step: f64,
+    u: Pt,
+    v: Pt,
+    least: u32,
+) -> (u32, Pt) {
     let mut best = 0u32;
     let mut sum = [guess[0], guess[1], 1.0];
     let steps = (radius / step) as i32;
@@ -411,7 +452,7 @@ fn search_alignment(bitmap: &Bitmap, guess: Pt, radius: f64, step: f64, u: Pt, v
                 guess[0] + f64::from(ix) * step,
                 guess[1] + f64::from(iy) * step,
             ];
-            let s = alignment_fit(bitmap, c, u, v);
+            let s = alignment_fit(bitmap, c, u, v, best.max(least));
             if s > best {
                 best = s;
                 sum = [c[0], c[1], 1.0];

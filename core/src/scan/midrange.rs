@@ -24,59 +24,43 @@ pub struct Midrange {
 }
 
 /// A box-smoothed copy of the plane (mean over a (2k+1)² window, clipped at
-/// the borders): running sums along each row, then a running sum of whole
-/// rows down the image, so every pass reads memory in order.
+/// the borders). Column sums over the window's rows are kept up to date as the
+/// window moves down (one row added, one removed), and each output row slides
+/// a window along them: two passes over memory in order, no image-sized
+/// scratch buffer.
 fn box_smooth(plane: &Plane, k: usize) -> Plane {
     let (w, h) = (plane.width, plane.height);
     if k == 0 || w == 0 || h == 0 || plane.data.len() < w * h {
         return plane.clone();
     }
-    // Horizontal window sums (not yet divided), a sliding window per row.
-    let mut horizontal = vec![0u32; w * h];
-    for (src, dst) in plane
-        .data
-        .chunks_exact(w)
-        .zip(horizontal.chunks_exact_mut(w))
-    {
-        let mut run: u32 = src.iter().take(k).map(|&v| u32::from(v)).sum();
-        for (x, out) in dst.iter_mut().enumerate() {
-            if let Some(&v) = src.get(x + k) {
-                run += u32::from(v);
-            }
-            if let Some(&v) = x.checked_sub(k + 1).and_then(|i| src.get(i)) {
-                run -= u32::from(v);
-            }
-            *out = run;
+    let row = |y: usize| plane.data.get(y * w..(y + 1) * w).unwrap_or(&[]);
+    let add = |sums: &mut [u32], y: usize| {
+        for (sum, &v) in sums.iter_mut().zip(row(y)) {
+            *sum += u32::from(v);
         }
-    }
+    };
     let widths: Vec<u32> = (0..w)
         .map(|x| ((x + k + 1).min(w) - x.saturating_sub(k)) as u32)
         .collect();
-    // Vertical: keep the sum of the rows in the window, add the row entering
-    // and subtract the row leaving; divide by multiplying with a 2^16-scaled
-    // reciprocal of the window's area (per column, recomputed only where the
-    // window's height changes, at the top and bottom edges).
     let mut column_sums = vec![0u32; w];
-    let row = |y: usize| horizontal.get(y * w..(y + 1) * w).unwrap_or(&[]);
     for y in 0..k.min(h) {
-        for (sum, &v) in column_sums.iter_mut().zip(row(y)) {
-            *sum += v;
-        }
+        add(&mut column_sums, y);
     }
     let mut reciprocals = vec![0u32; w];
     let mut reciprocal_rows = 0u32;
     let mut data = vec![0u8; w * h];
     for (y, out) in data.chunks_exact_mut(w).enumerate() {
         if y + k < h {
-            for (sum, &v) in column_sums.iter_mut().zip(row(y + k)) {
-                *sum += v;
-            }
+            add(&mut column_sums, y + k);
         }
         if y > k {
             for (sum, &v) in column_sums.iter_mut().zip(row(y - k - 1)) {
-                *sum -= v;
+                *sum -= u32::from(v);
             }
         }
+        // Divide by multiplying with a 2^16-scaled reciprocal of the window's
+        // area, per column; recomputed only where the window's height
+        // changes (the top and bottom edges).
         let rows = ((y + k + 1).min(h) - y.saturating_sub(k)) as u32;
         if rows != reciprocal_rows {
             reciprocal_rows = rows;
@@ -84,8 +68,32 @@ fn box_smooth(plane: &Plane, k: usize) -> Plane {
                 *r = (1u32 << 16).div_ceil((width * rows).max(1));
             }
         }
-        for ((o, &sum), &r) in out.iter_mut().zip(&column_sums).zip(&reciprocals) {
-            *o = ((u64::from(sum) * u64::from(r)) >> 16).min(255) as u8;
+        // The window along the row, in three stretches: filling (the first
+        // k+1 columns), full (one column in, one out), emptying.
+        let divide = |run: u32, x: usize| {
+            let r = reciprocals.get(x).copied().unwrap_or(0);
+            ((u64::from(run) * u64::from(r)) >> 16).min(255) as u8
+        };
+        let column = |x: usize| column_sums.get(x).copied().unwrap_or(0);
+        let mut run: u32 = column_sums.iter().take(k).sum();
+        let full = (k + 1)..w.saturating_sub(k).max(k + 1);
+        for (x, o) in out.iter_mut().enumerate().take(full.start) {
+            run += column(x + k);
+            *o = divide(run, x);
+        }
+        let entering = column_sums.iter().skip(full.start + k);
+        let leaving = column_sums.iter();
+        let interior = out.get_mut(full.clone()).unwrap_or(&mut []);
+        let recips = reciprocals.get(full.clone()).unwrap_or(&[]);
+        for ((o, &r), (&enter, &leave)) in
+            interior.iter_mut().zip(recips).zip(entering.zip(leaving))
+        {
+            run = run + enter - leave;
+            *o = ((u64::from(run) * u64::from(r)) >> 16).min(255) as u8;
+        }
+        for (x, o) in out.iter_mut().enumerate().skip(full.end) {
+            run -= column(x - k - 1);
+            *o = divide(run, x);
         }
     }
     Plane {
@@ -95,28 +103,39 @@ fn box_smooth(plane: &Plane, k: usize) -> Plane {
     }
 }
 
-/// Per-block minimum and maximum, `cols × rows` blocks.
+/// Per-block minimum and maximum, `cols × rows` blocks: for each band of
+/// `block` rows, element-wise extremes down the band's columns first (a
+/// straight pass the compiler vectorises), then across each block's columns.
 fn block_extremes(plane: &Plane, block: usize) -> (Vec<u8>, Vec<u8>, usize, usize) {
     let (w, h) = (plane.width, plane.height);
     let cols = w.div_ceil(block);
     let rows = h.div_ceil(block);
-    let mut mins = vec![u8::MAX; cols * rows];
-    let mut maxs = vec![0u8; cols * rows];
-    for (y, row) in plane.data.chunks_exact(w.max(1)).enumerate() {
-        let base = (y / block) * cols;
-        let (Some(lo_row), Some(hi_row)) = (
-            mins.get_mut(base..base + cols),
-            maxs.get_mut(base..base + cols),
-        ) else {
-            continue;
-        };
-        for ((chunk, lo), hi) in row.chunks(block).zip(lo_row).zip(hi_row) {
-            for &v in chunk {
+    let mut mins = Vec::with_capacity(cols * rows);
+    let mut maxs = Vec::with_capacity(cols * rows);
+    let mut column_min = vec![u8::MAX; w];
+    let mut column_max = vec![0u8; w];
+    for band in plane.data.chunks(w.max(1) * block) {
+        column_min.fill(u8::MAX);
+        column_max.fill(0);
+        for row in band.chunks_exact(w.max(1)) {
+            for ((lo, hi), &v) in column_min.iter_mut().zip(column_max.iter_mut()).zip(row) {
                 *lo = (*lo).min(v);
                 *hi = (*hi).max(v);
             }
         }
+        mins.extend(
+            column_min
+                .chunks(block)
+                .map(|c| c.iter().copied().min().unwrap_or(u8::MAX)),
+        );
+        maxs.extend(
+            column_max
+                .chunks(block)
+                .map(|c| c.iter().copied().max().unwrap_or(0)),
+        );
     }
+    mins.resize(cols * rows, u8::MAX);
+    maxs.resize(cols * rows, 0);
     (mins, maxs, cols, rows)
 }
 
@@ -173,19 +192,29 @@ impl MidrangeField {
     }
 
     /// The bitmap: darker than the mid-range is a module, or lighter when
-    /// `inverted`; flat neighbourhoods are light either way.
+    /// `inverted`; flat neighbourhoods are light either way (their threshold
+    /// is one no pixel passes). The thresholds of a band of block rows are
+    /// spread to one per column, and each row is compared against them.
     pub fn bitmap(&self, inverted: bool) -> Bitmap {
         let (w, h) = (self.smoothed.width, self.smoothed.height);
+        let unreachable = if inverted { u8::MAX } else { 0 };
         let mut bits = vec![0u8; w * h];
-        let rows = self.smoothed.data.chunks_exact(w.max(1));
-        for (y, (row, out)) in rows.zip(bits.chunks_exact_mut(w.max(1))).enumerate() {
-            let first = (y / self.block) * self.cols;
-            let row_thresholds = self.thresholds.get(first..first + self.cols).unwrap_or(&[]);
-            let blocks = row.chunks(self.block).zip(out.chunks_mut(self.block));
-            for ((pixels, bits), &t) in blocks.zip(row_thresholds) {
-                let Some(t) = t else { continue };
-                for (bit, &v) in bits.iter_mut().zip(pixels) {
-                    *bit = u8::from(if inverted { v > t } else { v < t });
+        let mut spread = vec![unreachable; w];
+        let band = w.max(1) * self.block;
+        let bands = self.smoothed.data.chunks(band).zip(bits.chunks_mut(band));
+        for ((pixels, out), thresholds) in bands.zip(self.thresholds.chunks(self.cols.max(1))) {
+            for (columns, t) in spread.chunks_mut(self.block).zip(thresholds) {
+                columns.fill(t.unwrap_or(unreachable));
+            }
+            let rows = pixels
+                .chunks_exact(w.max(1))
+                .zip(out.chunks_exact_mut(w.max(1)));
+            for (row, out) in rows {
+                let cells = out.iter_mut().zip(row.iter().zip(&spread));
+                if inverted {
+                    cells.for_each(|(b, (&v, &t))| *b = u8::from(v > t));
+                } else {
+                    cells.for_each(|(b, (&v, &t))| *b = u8::from(v < t));
                 }
             }
         }
@@ -287,6 +316,75 @@ mod tests {
                     inverted: false,
                 };
                 assert_eq!(binarize_midrange(&plane, m).bits.len(), w * h);
+            }
+        }
+    }
+
+    #[test]
+    fn smoothing_matches_a_direct_window_mean() {
+        for (w, h, k) in [
+            (1, 1, 1),
+            (2, 5, 1),
+            (5, 2, 2),
+            (7, 7, 3),
+            (40, 23, 1),
+            (33, 31, 2),
+        ] {
+            let data: Vec<u8> = (0..w * h).map(|i| ((i * 97 + i / 3) % 256) as u8).collect();
+            let plane = Plane {
+                data: data.clone(),
+                width: w,
+                height: h,
+            };
+            let smoothed = box_smooth(&plane, k);
+            for y in 0..h {
+                for x in 0..w {
+                    let (x0, x1) = (x.saturating_sub(k), (x + k + 1).min(w));
+                    let (y0, y1) = (y.saturating_sub(k), (y + k + 1).min(h));
+                    let data = &data;
+                    let sum: usize = (y0..y1)
+                        .flat_map(|yy| (x0..x1).map(move |xx| usize::from(data[yy * w + xx])))
+                        .sum();
+                    let area = (x1 - x0) * (y1 - y0);
+                    assert_eq!(
+                        usize::from(smoothed.data[y * w + x]),
+                        sum / area,
+                        "{w}x{h} k={k} at ({x},{y})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn block_extremes_match_a_direct_scan() {
+        for (w, h, block) in [(1, 1, 2), (13, 7, 6), (12, 12, 6), (40, 23, 4)] {
+            let data: Vec<u8> = (0..w * h).map(|i| ((i * 97 + i / 5) % 256) as u8).collect();
+            let plane = Plane {
+                data: data.clone(),
+                width: w,
+                height: h,
+            };
+            let (mins, maxs, cols, rows) = block_extremes(&plane, block);
+            assert_eq!((cols, rows), (w.div_ceil(block), h.div_ceil(block)));
+            for by in 0..rows {
+                for bx in 0..cols {
+                    let values: Vec<u8> = (by * block..((by + 1) * block).min(h))
+                        .flat_map(|y| (bx * block..((bx + 1) * block).min(w)).map(move |x| (x, y)))
+                        .map(|(x, y)| data[y * w + x])
+                        .collect();
+                    let i = by * cols + bx;
+                    assert_eq!(
+                        mins[i],
+                        *values.iter().min().unwrap(),
+                        "{w}x{h} block {bx},{by}"
+                    );
+                    assert_eq!(
+                        maxs[i],
+                        *values.iter().max().unwrap(),
+                        "{w}x{h} block {bx},{by}"
+                    );
+                }
             }
         }
     }
