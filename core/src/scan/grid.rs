@@ -324,6 +324,10 @@ impl SampledGrid {
 /// The 25 module offsets of an alignment pattern and whether each is dark:
 /// the centre and the light ring first (they tell a pattern from noise
 /// soonest), then the dark outer ring.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index out of range fails the build"
+)]
 const ALIGNMENT_CELLS: [(f64, f64, bool); 25] = {
     let mut cells = [(0.0, 0.0, false); 25];
     let mut n = 0;
