@@ -57,7 +57,7 @@ enum Binarizer {
 }
 
 /// One binarize-and-detect pass.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Attempt {
     /// Index into the pyramid: level `k` is the input halved `k` times.
     level: usize,
@@ -82,6 +82,7 @@ fn pyramid(plane: Plane) -> Vec<Plane> {
 /// The binarizations tried in order until something is read (see
 /// scan-bench/RESULTS.md for what each bought).
 const PASSES: [Binarizer; 5] = [
+    MIDRANGE,
     Binarizer::Mean {
         window_div: 16,
         smooth: 0,
@@ -94,7 +95,6 @@ const PASSES: [Binarizer; 5] = [
         window_div: 16,
         smooth: 1,
     },
-    MIDRANGE,
     // Finer blocks: steep glare gradients on small hallmarks.
     Binarizer::Midrange {
         block: 4,
@@ -171,14 +171,19 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     let levels = pyramid(plane);
     let mut result = PipelineResult::default();
     let mut cache = FieldCache::default();
+    let mut tried = Vec::new();
     for attempt in attempts(levels.len()) {
         try_attempt(&levels, attempt, &mut cache, &mut result);
+        tried.push(attempt);
         if !result.codes.is_empty() {
             break;
         }
     }
     if all_codes && lone_certificate(&result.codes) {
         for attempt in hallmark_hunt(&levels) {
+            if tried.contains(&attempt) {
+                continue;
+            }
             try_attempt(&levels, attempt, &mut cache, &mut result);
             if !lone_certificate(&result.codes) {
                 break;
