@@ -5,20 +5,24 @@
 //! The pipeline, by module:
 //! - `image_input`: decode to luma within [`ScanLimits`], EXIF orientation applied.
 //! - `plane`, `pipeline`: a pyramid (coarse pass at ≤ 2048 px, finer levels
-//!   only when it reads nothing) and the order of passes: dark-on-light, then
-//!   light-on-dark, then a finer threshold window, then thresholding 3×3 means.
-//! - `binarize`: local-mean thresholding from an integral image.
+//!   only when it reads nothing) and the order of passes: block mid-ranges,
+//!   then local means (two windows, then 3×3 means), then finer mid-range
+//!   blocks, each dark-on-light then light-on-dark; after one kind of
+//!   Touchmark code, a short hunt for its partner.
+//! - `midrange`, `binarize`: thresholds against block mid-ranges (one field
+//!   for both polarities) and against local means from an integral image.
 //! - `finder`, `grid`, `homography`, `detector`: Touchmark's detector: finder
 //!   patterns along scan lines, refined from the centre stone; triples checked
-//!   by their timing patterns; alignment pattern; perspective sampling into a
-//!   grid handed to rqrr's decoder through `rqrr::BitGrid`.
+//!   by their timing patterns; alignment pattern; perspective sampling (and
+//!   `resample`, `refine`, `piecewise`, `bow` for blurred, bent and curved
+//!   codes) into a grid for `grid_decode` (quircs, rqrr as fallback).
 //! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback.
 //! - `decode`: payload bytes to text (UTF-8, Shift_JIS, ISO-8859-1) and kind.
 //! - `diagnose`: what to tell the person when nothing Touchmark was read.
 //! - `rqrr_baseline`: rqrr alone, the benchmark's reference.
 //!
-//! Every call into rqrr is wrapped in `catch_unwind` (rqrr panics on some
-//! inputs, upstream issue #54).
+//! Every call into rqrr and quircs is wrapped in `catch_unwind` (rqrr panics
+//! on some inputs, upstream issue #54).
 
 mod binarize;
 mod bow;
@@ -168,13 +172,15 @@ pub enum ScanError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ScanOptions {
     /// After reading a certificate, keep looking (finer scale, other polarity)
-    /// for a hallmark in the same image. Costs up to two more passes; right for
-    /// photos, not for a live camera loop that will see the next frame anyway.
+    /// for a hallmark in the same image, and after a hallmark for its
+    /// certificate. Costs one or two more passes; right for photos, not for a
+    /// live camera loop that will see the next frame anyway.
     pub all_codes: bool,
 }
 
 /// Decodes an encoded image (EXIF orientation applied) and scans it, looking
-/// for a hallmark next to a certificate ([`ScanOptions::all_codes`]).
+/// for a hallmark next to a certificate and the other way round
+/// ([`ScanOptions::all_codes`]).
 pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
     let luma = decode_to_luma(bytes, limits)?;
     let (width, height) = luma.dimensions();

@@ -157,15 +157,31 @@ fn hallmark_hunt(levels: &[Plane]) -> Vec<Attempt> {
         .to_vec()
 }
 
-/// True when a lone certificate was read: its hallmark may still be waiting.
-fn lone_certificate(codes: &[ScannedCode]) -> bool {
+/// The passes that look for the certificate next to a hallmark already read:
+/// certificates are printed dark-on-light, large and sharp, so the local-mean
+/// pass at the coarse level reads them when the mid-range one did not.
+fn certificate_hunt(levels: &[Plane]) -> Vec<Attempt> {
+    vec![Attempt {
+        level: levels.len().saturating_sub(1),
+        inverted: false,
+        binarizer: PASSES[1],
+    }]
+}
+
+/// What one kind of code read alone says is still worth looking for: a
+/// certificate's hallmark, or a hallmark's certificate.
+fn missing_partner(codes: &[ScannedCode]) -> Option<CodeKind> {
     let certificate = codes.iter().any(|c| c.kind == CodeKind::Certificate);
     let hallmark = codes.iter().any(|c| c.kind == CodeKind::Hallmark);
-    certificate && !hallmark
+    match (certificate, hallmark) {
+        (true, false) => Some(CodeKind::Hallmark),
+        (false, true) => Some(CodeKind::Certificate),
+        _ => None,
+    }
 }
 
 /// Runs the attempts over a plane until something is read (and, with
-/// `all_codes`, hunts for a hallmark after a lone certificate); also returns
+/// `all_codes`, hunts for the partner of a lone certificate or hallmark); also returns
 /// the coarsest pyramid level, for diagnostics.
 pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     let levels = pyramid(plane);
@@ -179,15 +195,18 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
             break;
         }
     }
-    if all_codes && lone_certificate(&result.codes) {
-        for attempt in hallmark_hunt(&levels) {
-            if tried.contains(&attempt) {
-                continue;
-            }
-            try_attempt(&levels, attempt, &mut cache, &mut result);
-            if !lone_certificate(&result.codes) {
-                break;
-            }
+    let hunt = match missing_partner(&result.codes).filter(|_| all_codes) {
+        Some(CodeKind::Hallmark) => hallmark_hunt(&levels),
+        Some(_) => certificate_hunt(&levels),
+        None => Vec::new(),
+    };
+    for attempt in hunt {
+        if tried.contains(&attempt) {
+            continue;
+        }
+        try_attempt(&levels, attempt, &mut cache, &mut result);
+        if missing_partner(&result.codes).is_none() {
+            break;
         }
     }
     result.coarse_level = levels.len().saturating_sub(1);
