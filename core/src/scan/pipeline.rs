@@ -188,9 +188,26 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     let mut result = PipelineResult::default();
     let mut cache = FieldCache::default();
     let mut tried = Vec::new();
+    // rqrr's fallback on a dark-on-light mid-range bitmap waits until the
+    // light-on-dark bitmap from the same field has been searched too: most
+    // light-on-dark hallmarks are read there, and the fallback costs more.
+    let mut deferred: Option<(Attempt, Bitmap)> = None;
     for attempt in attempts(levels.len()) {
-        try_attempt(&levels, attempt, &mut cache, &mut result);
+        let fallback_due = try_attempt(&levels, attempt, &mut cache, &mut result);
         tried.push(attempt);
+        if let Some(bitmap) = fallback_due {
+            let midrange = matches!(attempt.binarizer, Binarizer::Midrange { .. });
+            if midrange && !attempt.inverted {
+                deferred = Some((attempt, bitmap));
+            } else {
+                if let Some((earlier, earlier_bitmap)) = deferred.take() {
+                    try_fallback(&earlier_bitmap, earlier, &mut result);
+                }
+                if result.codes.is_empty() {
+                    try_fallback(&bitmap, attempt, &mut result);
+                }
+            }
+        }
         if !result.codes.is_empty() {
             break;
         }
@@ -204,7 +221,8 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         if tried.contains(&attempt) {
             continue;
         }
-        try_attempt(&levels, attempt, &mut cache, &mut result);
+        // Something was read, so no fallback is due.
+        let _ = try_attempt(&levels, attempt, &mut cache, &mut result);
         if missing_partner(&result.codes).is_none() {
             break;
         }
@@ -264,42 +282,48 @@ fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap
     }
 }
 
-/// One binarize-and-detect pass; what it reads and sees goes into `result`.
+/// One binarize-and-detect pass with Touchmark's detector; what it reads and
+/// sees goes into `result`. Returns the bitmap when rqrr's detector is due on
+/// it too: at the coarsest level while nothing at all was read.
 fn try_attempt(
     levels: &[Plane],
     attempt: Attempt,
     cache: &mut FieldCache,
     result: &mut PipelineResult,
-) {
-    let Some(level) = levels.get(attempt.level) else {
-        return;
-    };
-    let scale = (1u32 << attempt.level.min(16)) as f32;
+) -> Option<Bitmap> {
+    let level = levels.get(attempt.level)?;
     let bitmap = bitmap_for(level, attempt, cache);
     let luma = detector::Luma {
         plane: level,
         inverted: attempt.inverted,
     };
     // Codes already read need not be found and decoded again.
+    let scale = level_scale(attempt);
     let known: Vec<[[f32; 2]; 4]> = result
         .codes
         .iter()
         .map(|c| c.corners.map(|[x, y]| [x / scale, y / scale]))
         .collect();
-    let mut found = detector::find_in_bitmap(&bitmap, Some(luma), &known);
-    // rqrr's detector is the costly fallback: only at the coarsest level while
-    // nothing was read (not in the hallmark hunt). Its region-based detector
-    // finds some blurred or damaged finders ours misses; keep our evidence
-    // where it has none.
-    if found.codes.is_empty() && result.codes.is_empty() && attempt.level + 1 == levels.len() {
-        let fallback = rqrr_bitmap::find_in_bitmap(&bitmap);
-        found = rqrr_bitmap::Found {
-            located: found.located.max(fallback.located),
-            region: found.region.or(fallback.region),
-            codes: fallback.codes,
-            ..found
-        };
-    }
+    let found = detector::find_in_bitmap(&bitmap, Some(luma), &known);
+    merge(found, attempt, result);
+    (result.codes.is_empty() && attempt.level + 1 == levels.len()).then_some(bitmap)
+}
+
+/// rqrr's detector over an attempt's bitmap: the costly fallback. Its
+/// region-based detector finds some blurred or damaged finders ours misses.
+fn try_fallback(bitmap: &Bitmap, attempt: Attempt, result: &mut PipelineResult) {
+    let fallback = rqrr_bitmap::find_in_bitmap(bitmap);
+    merge(fallback, attempt, result);
+}
+
+/// Input pixels per pixel of the attempt's level.
+fn level_scale(attempt: Attempt) -> f32 {
+    (1u32 << attempt.level.min(16)) as f32
+}
+
+/// Adds what one detector found (in level pixels) to `result`.
+fn merge(found: rqrr_bitmap::Found, attempt: Attempt, result: &mut PipelineResult) {
+    let scale = level_scale(attempt);
     result.located = result.located.max(found.located);
     result.finders = result.finders.max(found.finders);
     if result.region.is_none() {
