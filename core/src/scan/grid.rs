@@ -356,16 +356,14 @@ const ALIGNMENT_CELLS: [(f64, f64, bool); 25] = {
 };
 
 /// Scores how well an alignment pattern (dark centre, light ring, dark ring)
-/// fits at `c`, sampling with module vectors `u` and `v`: the number of the
-/// 25 modules that match. Stops counting (returning less than `enough`) once
-/// more than `25 - enough` have missed.
-fn alignment_fit(bitmap: &Bitmap, c: Pt, u: Pt, v: Pt, enough: u32) -> u32 {
+/// fits at `c`, the 25 module offsets already multiplied out by the module
+/// vectors: the number of modules that match. Stops counting (returning less
+/// than `enough`) once more than `25 - enough` have missed.
+fn alignment_fit(bitmap: &Bitmap, c: Pt, cells: &[(Pt, bool); 25], enough: u32) -> u32 {
     let allowed_misses = 25u32.saturating_sub(enough);
     let mut misses = 0u32;
-    for &(dx, dy, want) in &ALIGNMENT_CELLS {
-        let x = c[0] + dx * u[0] + dy * v[0];
-        let y = c[1] + dx * u[1] + dy * v[1];
-        if bitmap.at(x, y) != want {
+    for &(offset, want) in cells {
+        if bitmap.at(c[0] + offset[0], c[1] + offset[1]) != want {
             misses += 1;
             if misses > allowed_misses {
                 break;
@@ -447,6 +445,8 @@ fn search_alignment(
     v: Pt,
     least: u32,
 ) -> (u32, Pt) {
+    let cells = ALIGNMENT_CELLS
+        .map(|(dx, dy, want)| ([dx * u[0] + dy * v[0], dx * u[1] + dy * v[1]], want));
     let mut best = 0u32;
     let mut sum = [guess[0], guess[1], 1.0];
     let steps = (radius / step) as i32;
@@ -456,7 +456,7 @@ fn search_alignment(
                 guess[0] + f64::from(ix) * step,
                 guess[1] + f64::from(iy) * step,
             ];
-            let s = alignment_fit(bitmap, c, u, v, best.max(least));
+            let s = alignment_fit(bitmap, c, &cells, best.max(least));
             if s > best {
                 best = s;
                 sum = [c[0], c[1], 1.0];
