@@ -99,9 +99,13 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
         ..Found::default()
     };
     for t in triples(&finders, MAX_CANDIDATES).iter().take(MAX_TRIPLES) {
+        // Finders already part of a code read here, or lying inside one (chance
+        // patterns in its data), make no other code.
+        let inside_read = |p: &[f64; 2]| found.codes.iter().any(|c| inside(&c.corners, *p));
         if t.members
             .iter()
             .any(|&m| used.get(m).copied().unwrap_or(true))
+            || t.centres.iter().any(inside_read)
         {
             continue;
         }
