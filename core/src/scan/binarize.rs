@@ -3,6 +3,7 @@
 //! with uneven light and low contrast, where one global threshold fails.
 
 use super::plane::Plane;
+use super::window::{window_sums, window_width};
 
 /// How to turn luma into dark and light modules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +84,51 @@ fn integral(plane: &Plane) -> Vec<u32> {
 
 /// Binarizes a plane against local means.
 pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
+    if threshold.smooth == 0 {
+        return binarize_pixels(plane, threshold);
+    }
+    binarize_smoothed(plane, threshold)
+}
+
+/// Each pixel against its window's mean, from sliding window sums: a pixel is
+/// dark when `(v + offset) · area < sum` (light-on-dark: `(v − offset) · area
+/// > sum`), exact in integers.
+fn binarize_pixels(plane: &Plane, threshold: Threshold) -> Bitmap {
+    let (w, h) = (plane.width, plane.height);
+    let r = threshold.radius;
+    let offset = u32::from(threshold.offset);
+    let widths: Vec<u32> = (0..w).map(|x| window_width(x, r, w)).collect();
+    let mut bits = vec![0u8; w * h];
+    window_sums(plane, r, |y, sums, rows| {
+        let (Some(out), Some(row)) = (
+            bits.get_mut(y * w..(y + 1) * w),
+            plane.data.get(y * w..(y + 1) * w),
+        ) else {
+            return;
+        };
+        let cells = out.iter_mut().zip(row).zip(sums.iter().zip(&widths));
+        if threshold.inverted {
+            for ((b, &v), (&sum, &width)) in cells {
+                let area = width * rows;
+                *b = u8::from(u32::from(v) * area > sum + offset * area);
+            }
+        } else {
+            for ((b, &v), (&sum, &width)) in cells {
+                let area = width * rows;
+                *b = u8::from((u32::from(v) + offset) * area < sum);
+            }
+        }
+    });
+    Bitmap {
+        bits,
+        width: w,
+        height: h,
+    }
+}
+
+/// Each pixel's 3×3 (or larger) mean against its window's mean, both read
+/// from one integral image.
+fn binarize_smoothed(plane: &Plane, threshold: Threshold) -> Bitmap {
     let (w, h) = (plane.width, plane.height);
     let sums = integral(plane);
     let w1 = w + 1;
@@ -135,44 +181,7 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
                 v + margin < sum
             }
         };
-        let span = 2 * r + 1;
-        if k > 0 || w <= span {
-            bits.extend(row.iter().enumerate().map(|(x, &v)| u8::from(pixel(x, v))));
-            continue;
-        }
-        // Fast path: where the window lies wholly inside the row, its area is
-        // constant and the four corners are walked as zipped slices.
-        bits.extend(
-            row.iter()
-                .take(r)
-                .enumerate()
-                .map(|(x, &v)| u8::from(pixel(x, v))),
-        );
-        let area = span as u32 * rows;
-        let margin = offset * area;
-        let inverted = threshold.inverted;
-        let (bl, br) = (bottom.iter(), bottom.iter().skip(span));
-        let (tl, tr) = (top.iter(), top.iter().skip(span));
-        let mid = row.iter().skip(r).take(w - 2 * r);
-        bits.extend(
-            mid.zip(br.zip(bl))
-                .zip(tr.zip(tl))
-                .map(|((&v, (&b1, &b0)), (&t1, &t0))| {
-                    let sum = b1.wrapping_sub(b0).wrapping_sub(t1).wrapping_add(t0);
-                    let v = u32::from(v) * area;
-                    u8::from(if inverted {
-                        v > sum + margin
-                    } else {
-                        v + margin < sum
-                    })
-                }),
-        );
-        bits.extend(
-            row.iter()
-                .enumerate()
-                .skip(w - r)
-                .map(|(x, &v)| u8::from(pixel(x, v))),
-        );
+        bits.extend(row.iter().enumerate().map(|(x, &v)| u8::from(pixel(x, v))));
     }
     Bitmap {
         bits,
@@ -222,7 +231,7 @@ mod tests {
     }
 
     #[test]
-    fn fast_path_matches_per_pixel_rule() {
+    fn window_sums_match_the_per_pixel_rule() {
         let plane = gradient_with_dark_square();
         for inverted in [false, true] {
             let t = Threshold::for_size(64, 64, 5, inverted);

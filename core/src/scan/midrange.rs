@@ -6,6 +6,7 @@
 
 use super::binarize::Bitmap;
 use super::plane::Plane;
+use super::window::{window_sums, window_width};
 
 /// How to threshold against block extremes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,79 +24,32 @@ pub struct Midrange {
     pub inverted: bool,
 }
 
-/// A box-smoothed copy of the plane (mean over a (2k+1)² window, clipped at
-/// the borders). Column sums over the window's rows are kept up to date as the
-/// window moves down (one row added, one removed), and each output row slides
-/// a window along them: two passes over memory in order, no image-sized
-/// scratch buffer.
+/// A box-smoothed copy of the plane: the mean over a (2k+1)² window, clipped
+/// at the borders.
 fn box_smooth(plane: &Plane, k: usize) -> Plane {
     let (w, h) = (plane.width, plane.height);
     if k == 0 || w == 0 || h == 0 || plane.data.len() < w * h {
         return plane.clone();
     }
-    let row = |y: usize| plane.data.get(y * w..(y + 1) * w).unwrap_or(&[]);
-    let add = |sums: &mut [u32], y: usize| {
-        for (sum, &v) in sums.iter_mut().zip(row(y)) {
-            *sum += u32::from(v);
-        }
-    };
-    let widths: Vec<u32> = (0..w)
-        .map(|x| ((x + k + 1).min(w) - x.saturating_sub(k)) as u32)
-        .collect();
-    let mut column_sums = vec![0u32; w];
-    for y in 0..k.min(h) {
-        add(&mut column_sums, y);
-    }
+    let widths: Vec<u32> = (0..w).map(|x| window_width(x, k, w)).collect();
+    // Divide by multiplying with a 2^16-scaled reciprocal of the window's
+    // area, per column; recomputed only where the window's height changes
+    // (the top and bottom edges).
     let mut reciprocals = vec![0u32; w];
     let mut reciprocal_rows = 0u32;
     let mut data = vec![0u8; w * h];
-    for (y, out) in data.chunks_exact_mut(w).enumerate() {
-        if y + k < h {
-            add(&mut column_sums, y + k);
-        }
-        if y > k {
-            for (sum, &v) in column_sums.iter_mut().zip(row(y - k - 1)) {
-                *sum -= u32::from(v);
-            }
-        }
-        // Divide by multiplying with a 2^16-scaled reciprocal of the window's
-        // area, per column; recomputed only where the window's height
-        // changes (the top and bottom edges).
-        let rows = ((y + k + 1).min(h) - y.saturating_sub(k)) as u32;
+    window_sums(plane, k, |y, sums, rows| {
         if rows != reciprocal_rows {
             reciprocal_rows = rows;
             for (r, &width) in reciprocals.iter_mut().zip(&widths) {
                 *r = (1u32 << 16).div_ceil((width * rows).max(1));
             }
         }
-        // The window along the row, in three stretches: filling (the first
-        // k+1 columns), full (one column in, one out), emptying.
-        let divide = |run: u32, x: usize| {
-            let r = reciprocals.get(x).copied().unwrap_or(0);
-            ((u64::from(run) * u64::from(r)) >> 16).min(255) as u8
-        };
-        let column = |x: usize| column_sums.get(x).copied().unwrap_or(0);
-        let mut run: u32 = column_sums.iter().take(k).sum();
-        let full = (k + 1)..w.saturating_sub(k).max(k + 1);
-        for (x, o) in out.iter_mut().enumerate().take(full.start) {
-            run += column(x + k);
-            *o = divide(run, x);
+        let out = data.get_mut(y * w..(y + 1) * w).unwrap_or(&mut []);
+        for ((o, &sum), &r) in out.iter_mut().zip(sums).zip(&reciprocals) {
+            *o = ((u64::from(sum) * u64::from(r)) >> 16).min(255) as u8;
         }
-        let entering = column_sums.iter().skip(full.start + k);
-        let leaving = column_sums.iter();
-        let interior = out.get_mut(full.clone()).unwrap_or(&mut []);
-        let recips = reciprocals.get(full.clone()).unwrap_or(&[]);
-        for ((o, &r), (&enter, &leave)) in
-            interior.iter_mut().zip(recips).zip(entering.zip(leaving))
-        {
-            run = run + enter - leave;
-            *o = ((u64::from(run) * u64::from(r)) >> 16).min(255) as u8;
-        }
-        for (x, o) in out.iter_mut().enumerate().skip(full.end) {
-            run -= column(x - k - 1);
-            *o = divide(run, x);
-        }
-    }
+    });
     Plane {
         data,
         width: w,

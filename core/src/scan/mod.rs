@@ -44,6 +44,7 @@ mod refine;
 mod resample;
 mod rqrr_baseline;
 mod rqrr_bitmap;
+mod window;
 
 use serde::Serialize;
 

@@ -1,0 +1,103 @@
+//! Sliding box sums: for every pixel, the sum over the (2k+1)² window around
+//! it, clipped at the borders. Column sums over the window's rows are kept up
+//! to date as the window moves down (one row added, one removed) and each
+//! row's sums slide along them, so the cost per pixel does not grow with `k`
+//! and memory is read in order.
+
+use super::plane::Plane;
+
+/// Calls `each_row(y, sums, rows)` for every row `y`, top to bottom: `sums[x]`
+/// is the sum of the window around (x, y), which spans `rows` rows and
+/// `window_width(x, k, width)` columns.
+pub fn window_sums(plane: &Plane, k: usize, mut each_row: impl FnMut(usize, &[u32], u32)) {
+    let (w, h) = (plane.width, plane.height);
+    if w == 0 || h == 0 || plane.data.len() < w * h {
+        return;
+    }
+    let row = |y: usize| plane.data.get(y * w..(y + 1) * w).unwrap_or(&[]);
+    let mut column_sums = vec![0u32; w];
+    for y in 0..k.min(h) {
+        for (sum, &v) in column_sums.iter_mut().zip(row(y)) {
+            *sum += u32::from(v);
+        }
+    }
+    let mut sums = vec![0u32; w];
+    for y in 0..h {
+        if y + k < h {
+            for (sum, &v) in column_sums.iter_mut().zip(row(y + k)) {
+                *sum += u32::from(v);
+            }
+        }
+        if y > k {
+            for (sum, &v) in column_sums.iter_mut().zip(row(y - k - 1)) {
+                *sum -= u32::from(v);
+            }
+        }
+        // Along the row, in three stretches: filling (the first k+1
+        // columns), full (one column in, one out), emptying.
+        let column = |x: usize| column_sums.get(x).copied().unwrap_or(0);
+        let mut run: u32 = column_sums.iter().take(k).sum();
+        let full = (k + 1)..w.saturating_sub(k).max(k + 1);
+        for (x, out) in sums.iter_mut().enumerate().take(full.start) {
+            run += column(x + k);
+            *out = run;
+        }
+        let entering = column_sums.iter().skip(full.start + k);
+        let interior = sums.get_mut(full.clone()).unwrap_or(&mut []);
+        for (out, (&enter, &leave)) in interior.iter_mut().zip(entering.zip(&column_sums)) {
+            run = run + enter - leave;
+            *out = run;
+        }
+        for (x, out) in sums.iter_mut().enumerate().skip(full.end) {
+            run -= column(x - k - 1);
+            *out = run;
+        }
+        let rows = ((y + k + 1).min(h) - y.saturating_sub(k)) as u32;
+        each_row(y, &sums, rows);
+    }
+}
+
+/// How many columns the window around column `x` spans.
+pub fn window_width(x: usize, k: usize, width: usize) -> u32 {
+    ((x + k + 1).min(width) - x.saturating_sub(k)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_match_a_direct_window_sum() {
+        for (w, h, k) in [
+            (1, 1, 1),
+            (2, 5, 1),
+            (5, 2, 2),
+            (7, 7, 3),
+            (40, 23, 1),
+            (33, 31, 9),
+        ] {
+            let data: Vec<u8> = (0..w * h).map(|i| ((i * 97 + i / 3) % 256) as u8).collect();
+            let plane = Plane {
+                data: data.clone(),
+                width: w,
+                height: h,
+            };
+            let mut seen = 0;
+            window_sums(&plane, k, |y, sums, rows| {
+                seen += 1;
+                let (y0, y1) = (y.saturating_sub(k), (y + k + 1).min(h));
+                assert_eq!(rows as usize, y1 - y0);
+                for (x, &sum) in sums.iter().enumerate() {
+                    let (x0, x1) = (x.saturating_sub(k), (x + k + 1).min(w));
+                    assert_eq!(window_width(x, k, w) as usize, x1 - x0);
+                    let data = &data;
+                    let want: u32 = (y0..y1)
+                        .flat_map(|yy| (x0..x1).map(move |xx| u32::from(data[yy * w + xx])))
+                        .sum();
+                    assert_eq!(sum, want, "{w}x{h} k={k} at ({x},{y})");
+                }
+            });
+            assert_eq!(seen, h);
+        }
+    }
+}
