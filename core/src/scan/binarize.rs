@@ -1,6 +1,7 @@
 //! Local (adaptive) binarization: each pixel is compared with the mean of a
-//! square window around it, computed in O(1) from an integral image. This copes
-//! with uneven light and low contrast, where one global threshold fails.
+//! square window around it, in O(1) per pixel from sliding window sums (or,
+//! for smoothed pixels, an integral image). This copes with uneven light and
+//! low contrast, where one global threshold fails.
 
 use super::plane::Plane;
 use super::window::{window_sums, window_width};
