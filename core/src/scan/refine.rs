@@ -9,8 +9,10 @@ use super::homography::{Homography, Pt};
 use super::plane::Plane;
 use super::resample::contrast;
 
-/// Nudge sizes, in modules, coarse to fine.
-const STEPS: [f64; 3] = [0.25, 0.125, 0.0625];
+/// Nudge sizes, in modules, coarse to fine (a third, finer step of 1/16
+/// module read nothing more on the benchmark sets and cost 5 % of the
+/// hallmark scans' instructions).
+const STEPS: [f64; 2] = [0.25, 0.125];
 /// How far an anchor may move from where it started, in modules: the
 /// contrast repeats every module, so a longer move could land on a neighbour.
 const REACH: f64 = 0.5;
