@@ -121,7 +121,10 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
                 bounding_box(&t.centres).map(|b| [b[0] - m, b[1] - m, b[2] + m, b[3] + m]);
         }
         found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
-        for size in sizes(bitmap, t) {
+        let sizes = sizes(bitmap, t);
+        let large = sizes.iter().any(|&s| s > MAX_SMALL_SIZE);
+        let mut read_any = false;
+        for size in sizes {
             let (from, to) = anchors(bitmap, t, size);
             let Some(h) = Homography::between(from, to) else {
                 continue;
@@ -159,6 +162,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
                         .find_map(|(_, b)| read_placed(bitmap, luma, &b, size))
                 });
             if let Some((bytes, corners)) = read {
+                read_any = true;
                 for &m in &t.members {
                     if let Some(u) = used.get_mut(m) {
                         *u = true;
@@ -167,6 +171,9 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
                 found.codes.push(code_from_bytes(bytes, corners));
                 break;
             }
+        }
+        if large && !read_any {
+            found.unread_large += 1;
         }
     }
     found

@@ -24,6 +24,8 @@ pub struct PipelineResult {
     pub codes: Vec<ScannedCode>,
     /// The most code locations any one attempt found.
     pub located: usize,
+    /// Code locations of more than 41 modules left unread, over all attempts.
+    pub unread_large: usize,
     /// The most finder candidates any one attempt found.
     pub finders: usize,
     /// The smallest finder module seen, in input pixels.
@@ -214,7 +216,11 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     }
     let hunt = match missing_partner(&result.codes).filter(|_| all_codes) {
         Some(CodeKind::Hallmark) => hallmark_hunt(&levels),
-        Some(_) => certificate_hunt(&levels),
+        // Only where a large code was located but not read: a hallmark alone
+        // on metal is not worth a pass (measured: same reads, hallmark
+        // photos -10 % instructions).
+        Some(_) if result.unread_large > 0 => certificate_hunt(&levels),
+        Some(_) => Vec::new(),
         None => Vec::new(),
     };
     for attempt in hunt {
@@ -325,6 +331,7 @@ fn level_scale(attempt: Attempt) -> f32 {
 fn merge(found: rqrr_bitmap::Found, attempt: Attempt, result: &mut PipelineResult) {
     let scale = level_scale(attempt);
     result.located = result.located.max(found.located);
+    result.unread_large += found.unread_large;
     result.finders = result.finders.max(found.finders);
     if result.region.is_none() {
         result.region = found.region.map(|r| r.map(|v| v * f64::from(scale)));

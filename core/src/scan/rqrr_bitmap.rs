@@ -16,6 +16,9 @@ pub struct Found {
     pub codes: Vec<ScannedCode>,
     /// Code locations (three finder patterns that fit together), read or not.
     pub located: usize,
+    /// Code locations of more than version 6 (41 modules) that were not
+    /// read: a certificate may be there.
+    pub unread_large: usize,
     /// Finder-pattern candidates seen.
     pub finders: usize,
     /// The smallest finder module size seen, in bitmap pixels.
