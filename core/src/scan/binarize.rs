@@ -1,10 +1,9 @@
 //! Local (adaptive) binarization: each pixel is compared with the mean of a
-//! square window around it, in O(1) per pixel from sliding window sums (or,
-//! for smoothed pixels, an integral image). This copes with uneven light and
-//! low contrast, where one global threshold fails.
+//! square window around it, in O(1) per pixel from sliding window sums. This
+//! copes with uneven light and low contrast, where one global threshold fails.
 
 use super::plane::Plane;
-use super::window::{window_sums, window_width};
+use super::window::{box_smooth, window_sums, window_width};
 
 /// How to turn luma into dark and light modules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,31 +63,14 @@ impl Bitmap {
     }
 }
 
-/// The integral image, (w+1)×(h+1), with wrapping sums: the sum over any window
-/// is exact as long as it fits in 32 bits, which any window under 16 million
-/// pixels does.
-fn integral(plane: &Plane) -> Vec<u32> {
-    let w1 = plane.width + 1;
-    let mut sums = vec![0u32; w1 * (plane.height + 1)];
-    for (y, row) in plane.data.chunks_exact(plane.width.max(1)).enumerate() {
-        let mut run = 0u32;
-        for (x, &v) in row.iter().enumerate() {
-            run = run.wrapping_add(u32::from(v));
-            let above = sums.get(y * w1 + x + 1).copied().unwrap_or(0);
-            if let Some(slot) = sums.get_mut((y + 1) * w1 + x + 1) {
-                *slot = above.wrapping_add(run);
-            }
-        }
-    }
-    sums
-}
-
 /// Binarizes a plane against local means.
 pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
     if threshold.smooth == 0 {
         return binarize_pixels(plane, threshold);
     }
-    binarize_smoothed(plane, threshold)
+    // Noisy, low-contrast metal: box means of the pixels against the window
+    // means of those (noise drops threefold for a 3×3 box).
+    binarize_pixels(&box_smooth(plane, threshold.smooth), threshold)
 }
 
 /// Each pixel against its window's mean, from sliding window sums: a pixel is
@@ -120,70 +102,6 @@ fn binarize_pixels(plane: &Plane, threshold: Threshold) -> Bitmap {
             }
         }
     });
-    Bitmap {
-        bits,
-        width: w,
-        height: h,
-    }
-}
-
-/// Each pixel's 3×3 (or larger) mean against its window's mean, both read
-/// from one integral image.
-fn binarize_smoothed(plane: &Plane, threshold: Threshold) -> Bitmap {
-    let (w, h) = (plane.width, plane.height);
-    let sums = integral(plane);
-    let w1 = w + 1;
-    let r = threshold.radius;
-    let offset = u32::from(threshold.offset);
-    let mut bits = Vec::with_capacity(w * h);
-    for y in 0..h {
-        let y0 = y.saturating_sub(r);
-        let y1 = (y + r + 1).min(h);
-        let top = sums.get(y0 * w1..(y0 + 1) * w1);
-        let bottom = sums.get(y1 * w1..(y1 + 1) * w1);
-        let row = plane.data.get(y * w..(y + 1) * w);
-        let (Some(top), Some(bottom), Some(row)) = (top, bottom, row) else {
-            bits.resize(bits.len() + w, 0);
-            continue;
-        };
-        let rows = (y1 - y0) as u32;
-        // With smoothing, a pixel is represented by its 3×3 mean, read from
-        // the same integral image: noise drops threefold at no extra pass.
-        let k = threshold.smooth;
-        let (s0, s1) = (y.saturating_sub(k), (y + k + 1).min(h));
-        let stop = sums.get(s0 * w1..(s0 + 1) * w1).unwrap_or(&[]);
-        let sbottom = sums.get(s1 * w1..(s1 + 1) * w1).unwrap_or(&[]);
-        let srows = (s1 - s0) as u32;
-        let pixel = |x: usize, v: u8| {
-            let x0 = x.saturating_sub(r);
-            let x1 = (x + r + 1).min(w);
-            let area = (x1 - x0) as u32 * rows;
-            let at = |s: &[u32], i: usize| s.get(i).copied().unwrap_or(0);
-            let sum = at(bottom, x1)
-                .wrapping_sub(at(bottom, x0))
-                .wrapping_sub(at(top, x1))
-                .wrapping_add(at(top, x0));
-            let v = if k > 0 {
-                let (a0, a1) = (x.saturating_sub(k), (x + k + 1).min(w));
-                let local = at(sbottom, a1)
-                    .wrapping_sub(at(sbottom, a0))
-                    .wrapping_sub(at(stop, a1))
-                    .wrapping_add(at(stop, a0));
-                let n = (a1 - a0) as u32 * srows;
-                // Scale the local mean to the window's area without overflow.
-                ((u64::from(local) * u64::from(area)) / u64::from(n.max(1))) as u32
-            } else {
-                u32::from(v) * area
-            };
-            let margin = offset * area;
-            if threshold.inverted {
-                v > sum + margin
-            } else {
-                v + margin < sum
-            }
-        };
-        bits.extend(row.iter().enumerate().map(|(x, &v)| u8::from(pixel(x, v))));
-    }
     Bitmap {
         bits,
         width: w,
@@ -259,6 +177,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn smoothing_ignores_a_lone_noisy_pixel() {
+        let (w, h) = (48, 48);
+        let mut data = vec![150u8; w * h];
+        data[10 * w + 10] = 120; // noise
+        for y in 30..36 {
+            for x in 30..36 {
+                data[y * w + x] = 110; // a module
+            }
+        }
+        let plane = Plane {
+            data,
+            width: w,
+            height: h,
+        };
+        let mut t = Threshold::for_size(w, h, 4, false);
+        assert!(binarize(&plane, t).get(10, 10));
+        t.smooth = 1;
+        let smoothed = binarize(&plane, t);
+        assert!(!smoothed.get(10, 10));
+        assert!(smoothed.get(32, 32) && smoothed.get(33, 33));
     }
 
     #[test]

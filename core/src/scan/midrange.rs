@@ -6,7 +6,7 @@
 
 use super::binarize::Bitmap;
 use super::plane::Plane;
-use super::window::{window_sums, window_width};
+use super::window::box_smooth;
 
 /// How to threshold against block extremes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,41 +22,6 @@ pub struct Midrange {
     pub smooth: usize,
     /// Light-on-dark codes: lighter than the midpoint counts as a module.
     pub inverted: bool,
-}
-
-/// A box-smoothed copy of the plane: the mean over a (2k+1)² window, clipped
-/// at the borders.
-fn box_smooth(plane: &Plane, k: usize) -> Plane {
-    let (w, h) = (plane.width, plane.height);
-    if k == 0 || w == 0 || h == 0 || plane.data.len() < w * h {
-        return plane.clone();
-    }
-    let widths: Vec<u32> = (0..w).map(|x| window_width(x, k, w)).collect();
-    // Divide by multiplying with a 2^16-scaled reciprocal of the window's
-    // area, per column; recomputed only where the window's height changes
-    // (the top and bottom edges).
-    let mut reciprocals = vec![0u32; w];
-    let mut reciprocal_rows = 0u32;
-    let mut data = vec![0u8; w * h];
-    window_sums(plane, k, |y, sums, rows| {
-        if rows != reciprocal_rows {
-            reciprocal_rows = rows;
-            for (r, &width) in reciprocals.iter_mut().zip(&widths) {
-                *r = (1u32 << 16).div_ceil((width * rows).max(1));
-            }
-        }
-        let out = data.get_mut(y * w..(y + 1) * w).unwrap_or(&mut []);
-        // sum ≤ 255·area and r ≤ 2^16/area + 1, so the product fits 32 bits
-        // (and the loop vectorises).
-        for ((o, &sum), &r) in out.iter_mut().zip(sums).zip(&reciprocals) {
-            *o = ((sum * r) >> 16).min(255) as u8;
-        }
-    });
-    Plane {
-        data,
-        width: w,
-        height: h,
-    }
 }
 
 /// Per-block minimum and maximum, `cols × rows` blocks: for each band of
@@ -277,42 +242,6 @@ mod tests {
     }
 
     #[test]
-    fn smoothing_matches_a_direct_window_mean() {
-        for (w, h, k) in [
-            (1, 1, 1),
-            (2, 5, 1),
-            (5, 2, 2),
-            (7, 7, 3),
-            (40, 23, 1),
-            (33, 31, 2),
-        ] {
-            let data: Vec<u8> = (0..w * h).map(|i| ((i * 97 + i / 3) % 256) as u8).collect();
-            let plane = Plane {
-                data: data.clone(),
-                width: w,
-                height: h,
-            };
-            let smoothed = box_smooth(&plane, k);
-            for y in 0..h {
-                for x in 0..w {
-                    let (x0, x1) = (x.saturating_sub(k), (x + k + 1).min(w));
-                    let (y0, y1) = (y.saturating_sub(k), (y + k + 1).min(h));
-                    let data = &data;
-                    let sum: usize = (y0..y1)
-                        .flat_map(|yy| (x0..x1).map(move |xx| usize::from(data[yy * w + xx])))
-                        .sum();
-                    let area = (x1 - x0) * (y1 - y0);
-                    assert_eq!(
-                        usize::from(smoothed.data[y * w + x]),
-                        sum / area,
-                        "{w}x{h} k={k} at ({x},{y})"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
     fn block_extremes_match_a_direct_scan() {
         for (w, h, block) in [(1, 1, 2), (13, 7, 6), (12, 12, 6), (40, 23, 4)] {
             let data: Vec<u8> = (0..w * h).map(|i| ((i * 97 + i / 5) % 256) as u8).collect();
@@ -343,20 +272,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn smoothing_averages_the_window() {
-        let mut data = vec![0u8; 9 * 9];
-        data[4 * 9 + 4] = 90;
-        let plane = Plane {
-            data,
-            width: 9,
-            height: 9,
-        };
-        let s = box_smooth(&plane, 1);
-        assert_eq!(s.data[3 * 9 + 3], 10);
-        assert_eq!(s.data[4 * 9 + 4], 10);
-        assert_eq!(s.data[2 * 9 + 2], 0);
     }
 }
