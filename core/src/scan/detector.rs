@@ -33,8 +33,12 @@ const MIN_REFINE_FIT: f64 = 0.8;
 const MIN_PIECEWISE_FIT: f64 = 0.6;
 /// How many of the best-fitting bows are decoded.
 const BOWS_DECODED: usize = 2;
-/// At most this many triples are sampled and decoded per bitmap.
-const MAX_TRIPLES: usize = 12;
+/// At most this many triples are sampled and decoded per bitmap, best
+/// geometry first (measured over all 520 benchmark codes: 6 and 12 read the
+/// same, 4 loses 2; 8 keeps a margin for cluttered photos and costs 7 % less
+/// than 12 on hallmark photos, where chance triples in the metal texture
+/// follow the real one).
+const MAX_TRIPLES: usize = 8;
 
 /// Decodes a sampled grid whose timing patterns are plausible.
 fn decode_grid(grid: SampledGrid) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
