@@ -6,8 +6,8 @@
 //! - `image_input`: decode to luma within [`ScanLimits`], EXIF orientation applied.
 //! - `plane`, `pipeline`: a pyramid (coarse pass at ≤ 2048 px, finer levels
 //!   only when it reads nothing) and the order of passes: block mid-ranges,
-//!   then local means (two windows, then 3×3 means), then finer mid-range
-//!   blocks, each dark-on-light then light-on-dark; after one kind of
+//!   then local means (two windows, then 3×3 means), then finer and then
+//!   unsmoothed mid-range blocks, each dark-on-light then light-on-dark; after one kind of
 //!   Touchmark code, a short hunt for its partner.
 //! - `midrange`, `binarize`: thresholds against block mid-ranges (one field
 //!   for both polarities) and against local means from an integral image.
