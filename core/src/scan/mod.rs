@@ -7,10 +7,11 @@
 //! - `plane`, `pipeline`: a pyramid (coarse pass at ≤ 2048 px, finer levels
 //!   only when it reads nothing) and the order of passes: block mid-ranges,
 //!   then local means (two windows, then 3×3 means), then finer and then
-//!   unsmoothed mid-range blocks, each dark-on-light then light-on-dark; after one kind of
-//!   Touchmark code, a short hunt for its partner.
-//! - `midrange`, `binarize`: thresholds against block mid-ranges (one field
-//!   for both polarities) and against local means from an integral image.
+//!   unsmoothed mid-range blocks, each dark-on-light then light-on-dark;
+//!   after one kind of Touchmark code, a short hunt for its partner.
+//! - `midrange`, `binarize`, `window`: thresholds against block mid-ranges
+//!   (one field for both polarities) and against local means, from sliding
+//!   window sums.
 //! - `finder`, `grid`, `homography`, `detector`: Touchmark's detector: finder
 //!   patterns along scan lines, refined from the centre stone; triples checked
 //!   by their timing patterns; alignment pattern; perspective sampling (and
