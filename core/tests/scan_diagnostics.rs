@@ -87,3 +87,20 @@ fn tiny_code_in_a_large_frame_is_too_small() {
     let data = render(&scan_support::certificate_text(), w, h, look);
     assert_eq!(problem(&data, w, h), Some(CaptureProblem::TooSmall));
 }
+
+#[test]
+fn committed_unreadable_images_get_their_problem() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/images/diagnostics");
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let images = manifest["images"].as_array().unwrap();
+    assert!(!images.is_empty());
+    for entry in images {
+        let file = entry["file"].as_str().unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let outcome = touchmark::scan::scan_image(&bytes, &ScanLimits::default()).unwrap();
+        let got = serde_json::to_value(outcome.problem).unwrap();
+        assert_eq!(got, entry["problem"], "{file}");
+    }
+}

@@ -104,7 +104,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
     let mut used = vec![false; finders.len()];
     let mut found = Found {
         finders: finders.len(),
-        smallest_module: None,
+        module: None,
         ..Found::default()
     };
     for t in triples(&finders, MAX_CANDIDATES).iter().take(MAX_TRIPLES) {
@@ -123,8 +123,8 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
             let m = t.module * 4.0;
             found.region =
                 bounding_box(&t.centres).map(|b| [b[0] - m, b[1] - m, b[2] + m, b[3] + m]);
+            found.module = Some(t.module);
         }
-        found.smallest_module = Some(found.smallest_module.map_or(t.module, |m| m.min(t.module)));
         let sizes = sizes(bitmap, t);
         let large = sizes.iter().any(|&s| s > MAX_SMALL_SIZE);
         let mut read_any = false;

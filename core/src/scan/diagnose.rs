@@ -19,8 +19,10 @@ pub struct Evidence {
     pub located: usize,
     /// Finder-pattern candidates found, at any scale.
     pub finders: usize,
-    /// The smallest finder module size seen, in input pixels.
-    pub smallest_module: Option<f64>,
+    /// The module size of the first code located (the best-fitting finder
+    /// triple of the first pass that located one), in input pixels. Not the
+    /// smallest of all: chance triples in a textured background are small.
+    pub module: Option<f64>,
     /// Where a code was located, in input pixels (x0, y0, x1, y1).
     pub region: Option<[f64; 4]>,
     /// How many times the plane given to [`diagnose`] was halved from the input.
@@ -128,12 +130,16 @@ pub fn diagnose(
     let region = evidence.region.map(|r| r.map(|v| v / scale));
     let glare = saturated_fraction(plane, region) > GLARE_FRACTION;
     let blurred = sharpness(plane) < BLUR_SHARPNESS;
-    let small = evidence.smallest_module.is_some_and(|m| m < SMALL_MODULE);
+    let small = evidence.module.is_some_and(|m| m < SMALL_MODULE);
     Some(if evidence.located > 0 {
+        // A code of a pixel or two per module also looks blurred: size
+        // first, so the advice is to move closer.
         if glare {
             CaptureProblem::GlareSuspected
         } else if small {
             CaptureProblem::TooSmall
+        } else if blurred {
+            CaptureProblem::TooBlurred
         } else {
             CaptureProblem::Unreadable
         }

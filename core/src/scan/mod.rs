@@ -215,7 +215,7 @@ pub fn scan_luma_with(
     let evidence = diagnose::Evidence {
         located: result.located,
         finders: result.finders,
-        smallest_module: result.smallest_module,
+        module: result.module,
         region: result.region,
         coarse_level: result.coarse_level,
     };

@@ -28,8 +28,8 @@ pub struct PipelineResult {
     pub unread_large: usize,
     /// The most finder candidates any one attempt found.
     pub finders: usize,
-    /// The smallest finder module seen, in input pixels.
-    pub smallest_module: Option<f64>,
+    /// The module size of the first code located, in input pixels.
+    pub module: Option<f64>,
     /// Where the first code was located, in input pixels (x0, y0, x1, y1).
     pub region: Option<[f64; 4]>,
     /// How many times the returned coarse plane was halved.
@@ -343,9 +343,7 @@ fn merge(found: rqrr_bitmap::Found, attempt: Attempt, result: &mut PipelineResul
     result.finders = result.finders.max(found.finders);
     if result.region.is_none() {
         result.region = found.region.map(|r| r.map(|v| v * f64::from(scale)));
-    }
-    if let Some(m) = found.smallest_module.map(|m| m * f64::from(scale)) {
-        result.smallest_module = Some(result.smallest_module.map_or(m, |s| s.min(m)));
+        result.module = found.module.map(|m| m * f64::from(scale));
     }
     for mut code in found.codes {
         if result.codes.iter().any(|c| c.bytes == code.bytes) {

@@ -21,8 +21,8 @@ pub struct Found {
     pub unread_large: usize,
     /// Finder-pattern candidates seen.
     pub finders: usize,
-    /// The smallest finder module size seen, in bitmap pixels.
-    pub smallest_module: Option<f64>,
+    /// The module size of the first code located, in bitmap pixels.
+    pub module: Option<f64>,
     /// Bounding box (x0, y0, x1, y1) of the first code located, in bitmap pixels.
     pub region: Option<[f64; 4]>,
 }
