@@ -90,13 +90,16 @@ pub fn decode_to_luma(bytes: &[u8], limits: &ScanLimits) -> Result<image::GrayIm
 /// Converts to 8-bit luma with integer BT.601 weights; the common 8-bit
 /// layouts skip `image`'s generic colour-space conversion.
 fn to_luma(image: DynamicImage) -> image::GrayImage {
+    let image = match image {
+        DynamicImage::ImageLuma8(gray) => return gray,
+        other => other,
+    };
     let (width, height) = (image.width(), image.height());
     let luma = |r: u8, g: u8, b: u8| {
         let y = 77 * u32::from(r) + 150 * u32::from(g) + 29 * u32::from(b);
         u8::try_from((y + 128) >> 8).unwrap_or(u8::MAX)
     };
     let data: Option<Vec<u8>> = match &image {
-        DynamicImage::ImageLuma8(gray) => return gray.clone(),
         DynamicImage::ImageRgb8(rgb) => Some(
             rgb.as_raw()
                 .chunks_exact(3)

@@ -185,17 +185,12 @@ pub struct ScanOptions {
 /// ([`ScanOptions::all_codes`]).
 pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, ScanError> {
     let luma = decode_to_luma(bytes, limits)?;
-    let (width, height) = luma.dimensions();
-    scan_luma_with(
-        &LumaFrame {
-            data: luma.as_raw(),
-            width,
-            height,
-            stride: width,
-        },
-        limits,
+    // The decoder already checked the size against the limits, and a decoded
+    // image has no stride: its pixels become the plane as they are.
+    Ok(scan_plane(
+        plane::Plane::from_gray(luma),
         &ScanOptions { all_codes: true },
-    )
+    ))
 }
 
 /// Scans a luma plane (a camera frame), stopping at the first pass that reads
@@ -211,7 +206,12 @@ pub fn scan_luma_with(
     options: &ScanOptions,
 ) -> Result<ScanOutcome, ScanError> {
     limits.check_frame(frame)?;
-    let (result, coarse) = pipeline::run(plane::Plane::from_frame(frame), options.all_codes);
+    Ok(scan_plane(plane::Plane::from_frame(frame), options))
+}
+
+/// Runs the pipeline over a plane and diagnoses what it saw.
+fn scan_plane(plane: plane::Plane, options: &ScanOptions) -> ScanOutcome {
+    let (result, coarse) = pipeline::run(plane, options.all_codes);
     let evidence = diagnose::Evidence {
         located: result.located,
         finders: result.finders,
@@ -220,10 +220,10 @@ pub fn scan_luma_with(
         coarse_level: result.coarse_level,
     };
     let problem = diagnose::diagnose(&result.codes, evidence, &coarse);
-    Ok(ScanOutcome {
+    ScanOutcome {
         codes: result.codes,
         problem,
-    })
+    }
 }
 
 /// The baseline for comparison: rqrr alone (its own threshold and detector, no

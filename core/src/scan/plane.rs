@@ -35,6 +35,16 @@ impl Plane {
         }
     }
 
+    /// Takes a decoded image's pixels without copying them.
+    pub fn from_gray(image: image::GrayImage) -> Self {
+        let (width, height) = (image.width() as usize, image.height() as usize);
+        Self {
+            data: image.into_raw(),
+            width,
+            height,
+        }
+    }
+
     /// Halves both dimensions by averaging 2×2 blocks.
     pub fn half(&self) -> Self {
         let width = self.width / 2;
