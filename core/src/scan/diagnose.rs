@@ -19,9 +19,10 @@ pub struct Evidence {
     pub located: usize,
     /// Finder-pattern candidates found, at any scale.
     pub finders: usize,
-    /// The module size of the first code located (the best-fitting finder
-    /// triple of the first pass that located one), in input pixels. Not the
-    /// smallest of all: chance triples in a textured background are small.
+    /// The module size of the first code Touchmark's detector located (the
+    /// best-fitting finder triple of the first pass that located one), in
+    /// input pixels. Not the smallest of all: chance triples in a textured
+    /// background are small.
     pub module: Option<f64>,
     /// Where a code was located, in input pixels (x0, y0, x1, y1).
     pub region: Option<[f64; 4]>,
@@ -145,8 +146,6 @@ pub fn diagnose(
         }
     } else if blurred {
         CaptureProblem::TooBlurred
-    } else if small && evidence.finders > 0 {
-        CaptureProblem::TooSmall
     } else if glare && evidence.finders > 0 {
         CaptureProblem::GlareSuspected
     } else {

@@ -12,7 +12,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// The largest grid either decoder takes: version 40.
+/// The largest grid the decoder takes: version 40.
 const MAX_SIZE: usize = 177;
 
 /// Decodes a `size`×`size` grid whose dark modules are `bit(y, x)`; returns

@@ -1,6 +1,8 @@
-//! The scanning strategy: which scales and polarities to try, in which order, and
-//! when to stop. Cheap attempts come first (a downscaled copy, dark-on-light);
-//! finer scales and inverted polarity only run when the cheap ones read nothing.
+//! The scanning strategy: which binarizations, scales and polarities to try,
+//! in which order, and when to stop. Each binarization runs at the coarse
+//! level (at most 2048 px) and then at finer levels, dark-on-light then
+//! light-on-dark, until something is read; then, for photos, a short hunt for
+//! the partner of a lone certificate or hallmark.
 
 use super::binarize::{binarize, Bitmap, Threshold};
 use super::detector;
@@ -343,6 +345,9 @@ fn merge(found: rqrr_bitmap::Found, attempt: Attempt, result: &mut PipelineResul
     result.finders = result.finders.max(found.finders);
     if result.region.is_none() {
         result.region = found.region.map(|r| r.map(|v| v * f64::from(scale)));
+    }
+    // rqrr's detector reports no module size: the first of ours counts.
+    if result.module.is_none() {
         result.module = found.module.map(|m| m * f64::from(scale));
     }
     for mut code in found.codes {

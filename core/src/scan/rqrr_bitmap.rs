@@ -21,7 +21,8 @@ pub struct Found {
     pub unread_large: usize,
     /// Finder-pattern candidates seen.
     pub finders: usize,
-    /// The module size of the first code located, in bitmap pixels.
+    /// The module size of the first code located, in bitmap pixels (our
+    /// detector's; rqrr's does not report one).
     pub module: Option<f64>,
     /// Bounding box (x0, y0, x1, y1) of the first code located, in bitmap pixels.
     pub region: Option<[f64; 4]>,

@@ -70,24 +70,35 @@ pub fn box_smooth(plane: &Plane, k: usize) -> Plane {
         return plane.clone();
     }
     let widths: Vec<u32> = (0..w).map(|x| window_width(x, k, w)).collect();
-    // Divide by multiplying with a 2^16-scaled reciprocal of the window's
-    // area, per column; recomputed only where the window's height changes
-    // (the top and bottom edges).
-    let mut reciprocals = vec![0u32; w];
+    // Divide by multiplying with a scaled reciprocal of the window's area,
+    // per column; recomputed only where the window's height changes (the
+    // top and bottom edges). A 2^16 scale keeps 3×3 windows (k = 1, the one
+    // the scanner uses) in 32 bits, where the loop vectorises, and is exact
+    // for areas up to 16; larger windows use 2^32 in 64 bits, exact while
+    // 255·area² < 2^32 (k ≤ 31, beyond any smoothing here).
+    let shift = if k <= 1 { 16 } else { 32 };
+    let mut reciprocals = vec![0u64; w];
+    let mut reciprocals32 = vec![0u32; w];
     let mut reciprocal_rows = 0u32;
     let mut data = vec![0u8; w * h];
     window_sums(plane, k, |y, sums, rows| {
         if rows != reciprocal_rows {
             reciprocal_rows = rows;
-            for (r, &width) in reciprocals.iter_mut().zip(&widths) {
-                *r = (1u32 << 16).div_ceil((width * rows).max(1));
+            for ((r, r32), &width) in reciprocals.iter_mut().zip(&mut reciprocals32).zip(&widths) {
+                *r = (1u64 << shift).div_ceil(u64::from((width * rows).max(1)));
+                *r32 = u32::try_from(*r).unwrap_or(u32::MAX);
             }
         }
         let out = data.get_mut(y * w..(y + 1) * w).unwrap_or(&mut []);
-        // sum ≤ 255·area and r ≤ 2^16/area + 1, so the product fits 32 bits
-        // (and the loop vectorises).
-        for ((o, &sum), &r) in out.iter_mut().zip(sums).zip(&reciprocals) {
-            *o = ((sum * r) >> 16).min(255) as u8;
+        if shift == 16 {
+            // sum ≤ 255·9 and r ≤ 2^16, so the product fits 32 bits.
+            for ((o, &sum), &r) in out.iter_mut().zip(sums).zip(&reciprocals32) {
+                *o = ((sum * r) >> 16).min(255) as u8;
+            }
+        } else {
+            for ((o, &sum), &r) in out.iter_mut().zip(sums).zip(&reciprocals) {
+                *o = ((u64::from(sum) * r) >> 32).min(255) as u8;
+            }
         }
     });
     Plane {
@@ -170,6 +181,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn wide_windows_round_down_exactly() {
+        // 24 pixels of 188 and one of 187: the mean is 187.96, not 188.
+        let mut data = vec![188u8; 25];
+        data[0] = 187;
+        let plane = Plane {
+            data,
+            width: 5,
+            height: 5,
+        };
+        assert_eq!(box_smooth(&plane, 2).data[2 * 5 + 2], 187);
     }
 
     #[test]
