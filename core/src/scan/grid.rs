@@ -6,7 +6,7 @@ use super::binarize::Bitmap;
 use super::finder::Finder;
 #[cfg(test)]
 use super::homography::Homography;
-use super::homography::{ModuleMap, Pt};
+use super::homography::{dist, ModuleMap, Pt};
 
 /// The largest QR code side, in modules (version 40).
 const MAX_SIZE: usize = 177;
@@ -32,10 +32,6 @@ pub struct Triple {
     pub modules: [f64; 3],
     /// Lower is a better fit.
     pub score: f64,
-}
-
-fn dist(a: Pt, b: Pt) -> f64 {
-    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
 /// Orders three finders as top-left, top-right, bottom-left if they can be the

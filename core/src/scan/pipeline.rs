@@ -198,7 +198,7 @@ fn missing_partner(codes: &[ScannedCode]) -> Option<CodeKind> {
 pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     let levels = pyramid(plane);
     let mut result = PipelineResult::default();
-    let mut cache = FieldCache::default();
+    let mut cache: FieldCache = None;
     let mut tried = Vec::new();
     // rqrr's fallback on a dark-on-light mid-range bitmap waits until the
     // light-on-dark bitmap from the same field has been searched too: most
@@ -253,12 +253,9 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     (result, coarse)
 }
 
-/// The last mid-range field built, kept for the same level's other polarity.
-#[derive(Default)]
-struct FieldCache {
-    key: Option<(usize, Binarizer)>,
-    field: Option<MidrangeField>,
-}
+/// The last mid-range field built and the (level, binarizer) it was built
+/// for, kept for the same level's other polarity.
+type FieldCache = Option<((usize, Binarizer), MidrangeField)>;
 
 /// Binarizes one pyramid level as the attempt says.
 fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap {
@@ -274,26 +271,21 @@ fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap
             reach,
             smooth,
         } => {
-            let key = Some((attempt.level, attempt.binarizer));
-            if cache.key != key || cache.field.is_none() {
-                let m = Midrange {
-                    block,
-                    reach,
-                    min_contrast: MIDRANGE_MIN_CONTRAST,
-                    smooth,
-                    inverted: attempt.inverted,
-                };
-                cache.field = Some(MidrangeField::new(level, m));
-                cache.key = key;
-            }
-            match &cache.field {
-                Some(field) => field.bitmap(attempt.inverted),
-                None => Bitmap {
-                    bits: Vec::new(),
-                    width: 0,
-                    height: 0,
-                },
-            }
+            let key = (attempt.level, attempt.binarizer);
+            let field = match cache {
+                Some((cached, field)) if *cached == key => field,
+                _ => {
+                    let m = Midrange {
+                        block,
+                        reach,
+                        min_contrast: MIDRANGE_MIN_CONTRAST,
+                        smooth,
+                        inverted: attempt.inverted,
+                    };
+                    &cache.insert((key, MidrangeField::new(level, m))).1
+                }
+            };
+            field.bitmap(attempt.inverted)
         }
     }
 }

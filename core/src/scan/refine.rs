@@ -5,7 +5,7 @@
 //! the modules' patches stand further from their neighbourhood means (see
 //! [`contrast`]): on the modules the grid is sharp, between them it blurs.
 
-use super::homography::{Homography, Pt};
+use super::homography::{dist, Homography, Pt};
 use super::plane::Plane;
 use super::resample::contrast;
 
@@ -32,7 +32,7 @@ pub fn refine(plane: &Plane, from: [Pt; 4], to: [Pt; 4], size: usize) -> Option<
     // The module pitch in pixels, from the top edge's anchors.
     let [a, b, ..] = to;
     let [fa, fb, ..] = from;
-    let pitch = (b[0] - a[0]).hypot(b[1] - a[1]) / (fb[0] - fa[0]).abs().max(1.0);
+    let pitch = dist(a, b) / (fb[0] - fa[0]).abs().max(1.0);
     for step in STEPS.map(|s| s * pitch) {
         for _ in 0..ROUNDS {
             let mut moved = false;
@@ -48,7 +48,7 @@ pub fn refine(plane: &Plane, from: [Pt; 4], to: [Pt; 4], size: usize) -> Option<
                     let within = candidate
                         .iter()
                         .zip(&start)
-                        .all(|(p, q)| (p[0] - q[0]).hypot(p[1] - q[1]) <= REACH * pitch);
+                        .all(|(p, q)| dist(*p, *q) <= REACH * pitch);
                     if !within {
                         continue;
                     }

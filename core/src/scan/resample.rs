@@ -6,7 +6,7 @@
 use super::grid::SampledGrid;
 #[cfg(test)]
 use super::homography::Homography;
-use super::homography::ModuleMap;
+use super::homography::{dist, ModuleMap};
 use super::plane::Plane;
 
 /// Modules on each side of a module whose mean is its threshold.
@@ -39,7 +39,6 @@ fn module_pitch(h: &impl ModuleMap, size: usize) -> f64 {
     let a = h.map([c, c]);
     let b = h.map([c + 1.0, c]);
     let d = h.map([c, c + 1.0]);
-    let dist = |p: [f64; 2], q: [f64; 2]| ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
     (dist(a, b) + dist(a, d)) / 2.0
 }
 

@@ -112,34 +112,49 @@ pub fn box_smooth(plane: &Plane, k: usize) -> Plane {
 mod tests {
     use super::*;
 
+    /// Plane sizes and window reaches around every edge case: windows wider
+    /// and taller than the plane, one-pixel planes, odd sizes.
+    const SHAPES: [(usize, usize, usize); 7] = [
+        (1, 1, 1),
+        (2, 5, 1),
+        (5, 2, 2),
+        (7, 7, 3),
+        (40, 23, 1),
+        (33, 31, 2),
+        (33, 31, 9),
+    ];
+
+    /// A `w`×`h` plane of irregular values.
+    fn pattern(w: usize, h: usize) -> Plane {
+        Plane {
+            data: (0..w * h).map(|i| ((i * 97 + i / 3) % 256) as u8).collect(),
+            width: w,
+            height: h,
+        }
+    }
+
+    /// The sum over the window of reach `k` around (x, y), clipped at the
+    /// borders, added up pixel by pixel, with the window's width and height.
+    fn direct_sum(plane: &Plane, x: usize, y: usize, k: usize) -> (u32, u32, u32) {
+        let (x0, x1) = (x.saturating_sub(k), (x + k + 1).min(plane.width));
+        let (y0, y1) = (y.saturating_sub(k), (y + k + 1).min(plane.height));
+        let sum = (y0..y1)
+            .flat_map(|yy| (x0..x1).map(move |xx| u32::from(plane.data[yy * plane.width + xx])))
+            .sum();
+        (sum, (x1 - x0) as u32, (y1 - y0) as u32)
+    }
+
     #[test]
     fn sums_match_a_direct_window_sum() {
-        for (w, h, k) in [
-            (1, 1, 1),
-            (2, 5, 1),
-            (5, 2, 2),
-            (7, 7, 3),
-            (40, 23, 1),
-            (33, 31, 9),
-        ] {
-            let data: Vec<u8> = (0..w * h).map(|i| ((i * 97 + i / 3) % 256) as u8).collect();
-            let plane = Plane {
-                data: data.clone(),
-                width: w,
-                height: h,
-            };
+        for (w, h, k) in SHAPES {
+            let plane = pattern(w, h);
             let mut seen = 0;
             window_sums(&plane, k, |y, sums, rows| {
                 seen += 1;
-                let (y0, y1) = (y.saturating_sub(k), (y + k + 1).min(h));
-                assert_eq!(rows as usize, y1 - y0);
                 for (x, &sum) in sums.iter().enumerate() {
-                    let (x0, x1) = (x.saturating_sub(k), (x + k + 1).min(w));
-                    assert_eq!(window_width(x, k, w) as usize, x1 - x0);
-                    let data = &data;
-                    let want: u32 = (y0..y1)
-                        .flat_map(|yy| (x0..x1).map(move |xx| u32::from(data[yy * w + xx])))
-                        .sum();
+                    let (want, width, height) = direct_sum(&plane, x, y, k);
+                    assert_eq!(rows, height);
+                    assert_eq!(window_width(x, k, w), width);
                     assert_eq!(sum, want, "{w}x{h} k={k} at ({x},{y})");
                 }
             });
@@ -149,33 +164,15 @@ mod tests {
 
     #[test]
     fn smoothing_matches_a_direct_window_mean() {
-        for (w, h, k) in [
-            (1, 1, 1),
-            (2, 5, 1),
-            (5, 2, 2),
-            (7, 7, 3),
-            (40, 23, 1),
-            (33, 31, 2),
-        ] {
-            let data: Vec<u8> = (0..w * h).map(|i| ((i * 97 + i / 3) % 256) as u8).collect();
-            let plane = Plane {
-                data: data.clone(),
-                width: w,
-                height: h,
-            };
+        for (w, h, k) in SHAPES {
+            let plane = pattern(w, h);
             let smoothed = box_smooth(&plane, k);
             for y in 0..h {
                 for x in 0..w {
-                    let (x0, x1) = (x.saturating_sub(k), (x + k + 1).min(w));
-                    let (y0, y1) = (y.saturating_sub(k), (y + k + 1).min(h));
-                    let data = &data;
-                    let sum: usize = (y0..y1)
-                        .flat_map(|yy| (x0..x1).map(move |xx| usize::from(data[yy * w + xx])))
-                        .sum();
-                    let area = (x1 - x0) * (y1 - y0);
+                    let (sum, width, height) = direct_sum(&plane, x, y, k);
                     assert_eq!(
-                        usize::from(smoothed.data[y * w + x]),
-                        sum / area,
+                        u32::from(smoothed.data[y * w + x]),
+                        sum / (width * height),
                         "{w}x{h} k={k} at ({x},{y})"
                     );
                 }
