@@ -84,11 +84,20 @@ mod detail {
                         std::env::var("TM_DEBUG_TRUTH"),
                         crate::scan::grid::placement(&bitmap, t, size),
                     ) {
-                        let code = qrcode::QrCode::with_error_correction_level(
-                            truth.as_bytes(),
-                            qrcode::EcLevel::M,
-                        )
-                        .unwrap();
+                        // Hallmarks: the strongest level that fits version 4.
+                        let levels: &[qrcode::EcLevel] = if truth.starts_with("TMH") {
+                            &[qrcode::EcLevel::H, qrcode::EcLevel::Q, qrcode::EcLevel::M]
+                        } else {
+                            &[qrcode::EcLevel::M]
+                        };
+                        let code = levels
+                            .iter()
+                            .filter_map(|&l| {
+                                qrcode::QrCode::with_error_correction_level(truth.as_bytes(), l)
+                                    .ok()
+                            })
+                            .find(|c| levels.len() == 1 || c.width() <= 33)
+                            .unwrap();
                         let want: Vec<bool> = code
                             .to_colors()
                             .into_iter()
@@ -122,6 +131,29 @@ mod detail {
                                 println!("      {line}");
                             }
                         }
+                        // Wrong modules after each equalization round, as
+                        // placed and (second list) with refined anchors.
+                        let equalized_wrong = |map: &crate::scan::homography::Homography| {
+                            let mut wrong = Vec::new();
+                            let _ = crate::scan::equalize::read_equalized(
+                                &plane,
+                                inverted,
+                                map,
+                                size,
+                                |g| -> Option<()> {
+                                    wrong.push(count(&g));
+                                    None
+                                },
+                            );
+                            wrong
+                        };
+                        let (from, to) = crate::scan::grid::anchors(&bitmap, t, size);
+                        let refined = crate::scan::refine::refine(&plane, from, to, size);
+                        println!(
+                            "    equalized wrong {:?}, refined {:?}",
+                            equalized_wrong(&h),
+                            refined.as_ref().map(equalized_wrong)
+                        );
                         println!(
                             "    truth {}: bitmap wrong {:?}, resample wrong {:?}",
                             code.width(),

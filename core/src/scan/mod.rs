@@ -15,8 +15,8 @@
 //! - `finder`, `grid`, `homography`, `detector`: Touchmark's detector: finder
 //!   patterns along scan lines, refined from the centre stone; triples checked
 //!   by their timing patterns; alignment pattern; perspective sampling (and
-//!   `resample`, `refine`, `piecewise`, `bow` for blurred, bent and curved
-//!   codes) into a grid for `grid_decode` (quircs).
+//!   `resample`, `refine`, `equalize`, `piecewise`, `bow` for blurred, bent
+//!   and curved codes) into a grid for `grid_decode` (quircs).
 //! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback.
 //! - `decode`: payload bytes to text (UTF-8, Shift_JIS, ISO-8859-1) and kind.
 //! - `diagnose`: what to tell the person when nothing Touchmark was read.
@@ -32,6 +32,7 @@ mod debug_tools;
 mod decode;
 mod detector;
 mod diagnose;
+mod equalize;
 mod finder;
 mod grid;
 mod grid_decode;

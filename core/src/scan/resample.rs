@@ -13,7 +13,7 @@ use super::plane::Plane;
 const THRESHOLD_REACH: usize = 3;
 
 /// The mean luma of the (2k+1)² pixels around `p`, or None outside the plane.
-fn patch_mean(plane: &Plane, p: [f64; 2], k: usize) -> Option<f64> {
+pub fn patch_mean(plane: &Plane, p: [f64; 2], k: usize) -> Option<f64> {
     if !(p[0] >= 0.0 && p[1] >= 0.0) {
         return None;
     }
@@ -34,7 +34,7 @@ fn patch_mean(plane: &Plane, p: [f64; 2], k: usize) -> Option<f64> {
 }
 
 /// The module pitch in pixels at the grid's centre.
-fn module_pitch(h: &impl ModuleMap, size: usize) -> f64 {
+pub fn module_pitch(h: &impl ModuleMap, size: usize) -> f64 {
     let c = size as f64 / 2.0;
     let a = h.map([c, c]);
     let b = h.map([c + 1.0, c]);
