@@ -35,6 +35,9 @@ enum Engine {
     TouchmarkLuma,
     /// Only decode the file to luma (how much of an image's time is decoding).
     DecodeOnly,
+    /// Only decode the file, through `image`'s generic path to RGB and then
+    /// luma: the baseline for `decode-only` (lossy WebP skips it).
+    DecodeGeneric,
 }
 
 #[derive(clap::Args)]
@@ -152,6 +155,15 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
                     problem: None,
                 })
                 .map_err(|e| e.to_string()),
+            (Engine::DecodeGeneric, _) => image::load_from_memory(&bytes)
+                .map(|image| {
+                    std::hint::black_box(image.into_luma8());
+                    ScanOutcome {
+                        codes: Vec::new(),
+                        problem: None,
+                    }
+                })
+                .map_err(|e| e.to_string()),
             _ => scan_image(&bytes, &limits).map_err(|e| e.to_string()),
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -171,6 +183,7 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
                 Engine::Rqrr => "rqrr",
                 Engine::TouchmarkLuma => "touchmark-luma",
                 Engine::DecodeOnly => "decode-only",
+                Engine::DecodeGeneric => "decode-generic",
             },
             ms,
             codes: case.codes,

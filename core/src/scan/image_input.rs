@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
-use super::{LumaFrame, ScanError};
+use super::{webp_luma, LumaFrame, ScanError};
 
 /// Limits that keep decompression bombs and huge photos from exhausting memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +26,8 @@ impl Default for ScanLimits {
 }
 
 impl ScanLimits {
-    fn check_size(&self, width: u64, height: u64) -> Result<(), ScanError> {
+    /// Refuses images of more than `max_pixels`.
+    pub fn check_size(&self, width: u64, height: u64) -> Result<(), ScanError> {
         if width.saturating_mul(height) > self.max_pixels {
             return Err(ScanError::TooLarge {
                 width,
@@ -61,6 +62,9 @@ impl ScanLimits {
 
 /// Decodes PNG, JPEG or WebP bytes to an 8-bit luma image, honouring EXIF orientation.
 pub fn decode_to_luma(bytes: &[u8], limits: &ScanLimits) -> Result<image::GrayImage, ScanError> {
+    if let Some(luma) = webp_luma::decode(bytes, limits) {
+        return luma;
+    }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| ScanError::Corrupt(e.to_string()))?;

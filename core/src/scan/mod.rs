@@ -3,7 +3,8 @@
 //! AVFoundation deliver it), with bounded memory and typed errors.
 //!
 //! The pipeline, by module:
-//! - `image_input`: decode to luma within [`ScanLimits`], EXIF orientation applied.
+//! - `image_input`: decode to luma within [`ScanLimits`], EXIF orientation
+//!   applied (`webp_luma`: lossy WebP straight from its luma plane).
 //! - `plane`, `pipeline`: a pyramid (coarse pass at ≤ 2048 px, finer levels
 //!   only when it reads nothing) and the order of passes: block mid-ranges,
 //!   then local means (two windows, then 3×3 means), then finer and then
@@ -46,6 +47,7 @@ mod refine;
 mod resample;
 mod rqrr_baseline;
 mod rqrr_bitmap;
+mod webp_luma;
 mod window;
 
 use serde::Serialize;
