@@ -54,7 +54,7 @@ fn decode_grid(grid: SampledGrid) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
 }
 
 /// Samples a placed grid from the bitmap and decodes it; failing that, from
-/// luma.
+/// luma (thresholded; see [`read_equalized_placed`] for blurred grids).
 fn read_placed(
     bitmap: &Bitmap,
     luma: Option<Luma<'_>>,
@@ -67,15 +67,21 @@ fn read_placed(
             let l = luma?;
             decode_grid(resample(l.plane, l.inverted, map, size)?)
         })
-        .or_else(|| {
-            let l = luma?;
-            // Placements whose timing patterns fit well, as blurred codes'
-            // do (measured: every equalized read fitted 0.82 or more).
-            if timing_fit(l.plane, l.inverted, map, size) < MIN_EQUALIZE_FIT {
-                return None;
-            }
-            read_equalized(l.plane, l.inverted, map, size, decode_grid)
-        })
+}
+
+/// Reads a placed grid through blur (see `equalize`), when its timing
+/// patterns fit well, as blurred codes' do (measured: every equalized read
+/// fitted 0.82 or more).
+fn read_equalized_placed(
+    luma: Option<Luma<'_>>,
+    map: &impl ModuleMap,
+    size: usize,
+) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
+    let l = luma?;
+    if timing_fit(l.plane, l.inverted, map, size) < MIN_EQUALIZE_FIT {
+        return None;
+    }
+    read_equalized(l.plane, l.inverted, map, size, decode_grid)
 }
 
 /// The luma a bitmap was made from, for re-reading grids the bitmap fails.
@@ -176,7 +182,9 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
                     bows.into_iter()
                         .take(BOWS_DECODED)
                         .find_map(|(_, b)| read_placed(bitmap, luma, &b, size))
-                });
+                })
+                // Last, the costliest: blurred codes, equalized.
+                .or_else(|| read_equalized_placed(luma, &h, size));
             if let Some((bytes, corners)) = read {
                 read_any = true;
                 for &m in &t.members {

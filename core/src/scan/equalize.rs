@@ -324,12 +324,14 @@ impl Equalizer {
         }
     }
 
-    /// Re-decides every unknown module given its neighbours' decisions.
-    fn decide(&mut self, darkness: &[Option<f64>]) {
+    /// Re-decides every unknown module given its neighbours' decisions;
+    /// returns how many changed.
+    fn decide(&mut self, darkness: &[Option<f64>]) -> usize {
         let own = self.kernel.get(TAPS / 2).copied().unwrap_or(1.0);
         if own <= 0.0 {
-            return;
+            return 0;
         }
+        let mut changed = 0;
         for i in 0..self.set.len() {
             if self.known.get(i).copied().flatten().is_some() {
                 continue;
@@ -345,10 +347,13 @@ impl Equalizer {
                 .filter(|(t, _)| *t != TAPS / 2)
                 .map(|(_, (s, w))| s * w)
                 .sum();
+            let decided = f64::from(u8::from(z - others > own / 2.0));
             if let Some(s) = self.set.get_mut(i) {
-                *s = f64::from(u8::from(z - others > own / 2.0));
+                changed += usize::from(*s != decided);
+                *s = decided;
             }
         }
+        changed
     }
 
     /// The current decisions on the code's own modules.
@@ -363,8 +368,9 @@ impl Equalizer {
         SampledGrid::new(size, bits, h)
     }
 
-    /// One round: light, kernel, decisions.
-    fn round(&mut self) {
+    /// One round: light, kernel, decisions; returns how many decisions
+    /// changed.
+    fn round(&mut self) -> usize {
         let blurred = self.blurred();
         let light = self.light(&blurred);
         let darkness = self.darkness(&light);
@@ -372,7 +378,7 @@ impl Equalizer {
         let blurred = self.blurred();
         let light = self.light(&blurred);
         let darkness = self.darkness(&light);
-        self.decide(&darkness);
+        self.decide(&darkness)
     }
 }
 
@@ -387,7 +393,10 @@ pub fn read_equalized<T>(
 ) -> Option<T> {
     let mut eq = Equalizer::new(plane, inverted, h, size)?;
     for _ in 0..ROUNDS {
-        eq.round();
+        // A round that changed nothing would give the same grid again.
+        if eq.round() == 0 {
+            break;
+        }
         if let Some(found) = read(eq.grid(h)) {
             return Some(found);
         }
