@@ -2,7 +2,7 @@
 //! `TM_DEBUG_IMAGE=x.png cargo test -p touchmark --lib debug_image -- --ignored --nocapture`
 //! (`TM_DEBUG_GRID=1` prints sampled grids, `TM_DEBUG_BITMAP=prefix` writes the
 //! bitmaps, `TM_DEBUG_SMOOTH=k` / `TM_DEBUG_WINDOW_DIV=d` / `TM_DEBUG_MID=block:reach:smooth`
-//! pick the binarization, `TM_DEBUG_TRIPLES=n` prints more triples, and
+//! pick the binarization, `TM_DEBUG_TRIPLES=n` / `TM_DEBUG_FINDERS=n` print more triples / finders, and
 //! `TM_DEBUG_TRUTH=text` counts wrong modules against the code of that text,
 //! `TM_DEBUG_MAP=1` maps them) and `TM_SURVEY=list.txt … survey` for one line per image.
 
@@ -69,10 +69,11 @@ mod detail {
             }
             let finders = find_finders(&bitmap);
             println!("{w}x{h} inverted={inverted} finders={}", finders.len());
-            for f in finders.iter().take(8) {
+            let shown = env("TM_DEBUG_FINDERS").unwrap_or(8);
+            for f in finders.iter().take(shown) {
                 println!("  {f:?}");
             }
-            for t in triples(&finders, MAX_CANDIDATES).iter().take(
+            for t in triples(&finders, MAX_CANDIDATES, usize::MAX).iter().take(
                 std::env::var("TM_DEBUG_TRIPLES")
                     .ok()
                     .and_then(|v| v.parse().ok())
@@ -214,7 +215,7 @@ mod survey {
                 Threshold::for_size(plane.width, plane.height, 4, false),
             );
             let finders = find_finders(&bitmap);
-            let ts = triples(&finders, MAX_CANDIDATES);
+            let ts = triples(&finders, MAX_CANDIDATES, usize::MAX);
             let mut errs = Vec::new();
             for t in ts.iter().take(3) {
                 for size in sizes(&bitmap, t) {

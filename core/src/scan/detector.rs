@@ -125,7 +125,7 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
         module: None,
         ..Found::default()
     };
-    for t in triples(&finders, MAX_CANDIDATES).iter().take(MAX_TRIPLES) {
+    for t in &triples(&finders, MAX_CANDIDATES, MAX_TRIPLES) {
         // Finders already part of a code read here, or lying inside one (chance
         // patterns in its data), make no other code.
         let inside_read = |p: &[f64; 2]| found.codes.iter().any(|c| inside(&c.corners, *p));

@@ -20,20 +20,22 @@ pub struct Finder {
     pub hits: u32,
 }
 
-/// True when five run lengths fit 1:1:3:1:1.
+/// True when five run lengths fit 1:1:3:1:1: each one-module run within half
+/// a module of `total / 7` (three quarters when not `strict`), the centre
+/// within three times that of three modules. In integers, scaled by 7 (and
+/// by 2 or 4 for the slack): this runs for every run of every row, where a
+/// floating-point division per call was the finder search's largest cost.
 fn fits(counts: [u32; 5], strict: bool) -> bool {
     let total: u32 = counts.iter().sum();
     if total < 7 || counts.contains(&0) {
         return false;
     }
-    let module = f64::from(total) / 7.0;
-    let slack = if strict { module / 2.0 } else { module * 0.75 };
-    let [a, b, c, d, e] = counts.map(f64::from);
-    (module - a).abs() < slack
-        && (module - b).abs() < slack
-        && (3.0 * module - c).abs() < 3.0 * slack
-        && (module - d).abs() < slack
-        && (module - e).abs() < slack
+    // slack = module · num / den, module = total / 7.
+    let (num, den) = if strict { (1, 2) } else { (3, 4) };
+    let (total, num, den) = (u64::from(total), num as u64, den as u64);
+    let off = |run: u32, modules: u64| (7 * u64::from(run)).abs_diff(modules * total) * den;
+    let [a, b, c, d, e] = counts;
+    [a, b, d, e].iter().all(|&r| off(r, 1) < num * total) && off(c, 3) < 3 * num * total
 }
 
 /// Counts the five runs through (cx, cy) along direction (dx, dy), stepping
@@ -271,6 +273,45 @@ pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The floating-point statement of the ratio test, for comparison.
+    fn fits_reference(counts: [u32; 5], strict: bool) -> bool {
+        let total: u32 = counts.iter().sum();
+        if total < 7 || counts.contains(&0) {
+            return false;
+        }
+        let module = f64::from(total) / 7.0;
+        let slack = if strict { module / 2.0 } else { module * 0.75 };
+        let [a, b, c, d, e] = counts.map(f64::from);
+        [a, b, d, e].iter().all(|r| (module - r).abs() < slack)
+            && (3.0 * module - c).abs() < 3.0 * slack
+    }
+
+    #[test]
+    fn integer_ratio_test_matches_the_real_one() {
+        let mut checked = 0;
+        for a in 1..6 {
+            for b in 1..6 {
+                for c in 1..14 {
+                    for d in 1..6 {
+                        for e in [1, 2, 3, 5] {
+                            for strict in [true, false] {
+                                let counts = [a, b, c, d, e];
+                                assert_eq!(
+                                    fits(counts, strict),
+                                    fits_reference(counts, strict),
+                                    "{counts:?} strict {strict}"
+                                );
+                                checked += usize::from(fits(counts, strict));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "too few runs fit to compare: {checked}");
+        assert!(fits([2, 2, 6, 2, 2], true) && !fits([2, 2, 2, 2, 2], true));
+    }
 
     #[test]
     fn colour_changes_match_a_pixel_by_pixel_walk() {

@@ -6,6 +6,10 @@
 
 use super::plane::Plane;
 
+/// Windows up to this reach sum their columns directly rather than with a
+/// running sum (see [`window_sums`]).
+const DIRECT_REACH: usize = 2;
+
 /// Calls `each_row(y, sums, rows)` for every row `y`, top to bottom: `sums[x]`
 /// is the sum of the window around (x, y), which spans `rows` rows and
 /// `window_width(x, k, width)` columns.
@@ -42,11 +46,26 @@ pub fn window_sums(plane: &Plane, k: usize, mut each_row: impl FnMut(usize, &[u3
             run += column(x + k);
             *out = run;
         }
-        let entering = column_sums.iter().skip(full.start + k);
         let interior = sums.get_mut(full.clone()).unwrap_or(&mut []);
-        for (out, (&enter, &leave)) in interior.iter_mut().zip(entering.zip(&column_sums)) {
-            run = run + enter - leave;
-            *out = run;
+        if k <= DIRECT_REACH {
+            // Small windows: each sum added up directly from 2k+1 shifted
+            // column slices, pass by pass; unlike the running sum, every
+            // pass vectorises.
+            let n = interior.len();
+            let shifted = |d: usize| column_sums.get(full.start - k + d..).unwrap_or(&[]);
+            interior.copy_from_slice(shifted(0).get(..n).unwrap_or(&[]));
+            for d in 1..=2 * k {
+                for (out, &c) in interior.iter_mut().zip(shifted(d)) {
+                    *out += c;
+                }
+            }
+            run = interior.last().copied().unwrap_or(run);
+        } else {
+            let entering = column_sums.iter().skip(full.start + k);
+            for (out, (&enter, &leave)) in interior.iter_mut().zip(entering.zip(&column_sums)) {
+                run = run + enter - leave;
+                *out = run;
+            }
         }
         for (x, out) in sums.iter_mut().enumerate().skip(full.end) {
             run -= column(x - k - 1);
