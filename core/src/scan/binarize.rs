@@ -61,6 +61,51 @@ impl Bitmap {
     pub fn at(&self, x: f64, y: f64) -> bool {
         x >= 0.0 && y >= 0.0 && self.get((x + 0.5) as usize, (y + 0.5) as usize)
     }
+
+    /// Clears (marks light) every pixel whose centre lies inside the convex
+    /// quad, row by row: each row crosses a convex quad in one span, found
+    /// from where the row meets the quad's edges.
+    pub fn clear_quad(&mut self, quad: &[[f32; 2]; 4]) {
+        let ys = quad.map(|p| p[1]);
+        let top = ys.iter().copied().fold(f32::INFINITY, f32::min).max(0.0);
+        let bottom = ys.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        if !(top.is_finite() && bottom.is_finite()) || self.width == 0 {
+            return;
+        }
+        let first = top.ceil() as usize;
+        let last = (bottom.floor().max(-1.0) as usize).min(self.height.saturating_sub(1));
+        for y in first..=last {
+            if (y as f32) > bottom {
+                break;
+            }
+            let yc = y as f32;
+            let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+            for (i, a) in quad.iter().enumerate() {
+                let Some(b) = quad.get((i + 1) % 4) else {
+                    continue;
+                };
+                let (y0, y1) = (a[1].min(b[1]), a[1].max(b[1]));
+                if yc < y0 || yc > y1 || (y1 - y0).abs() < f32::EPSILON {
+                    continue;
+                }
+                let x = a[0] + (b[0] - a[0]) * (yc - a[1]) / (b[1] - a[1]);
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+            if lo > hi {
+                continue;
+            }
+            let x0 = lo.ceil().max(0.0) as usize;
+            let x1 = (hi.floor().max(-1.0) + 1.0) as usize;
+            let row = y * self.width;
+            if let Some(span) = self
+                .bits
+                .get_mut(row + x0.min(self.width)..row + x1.min(self.width))
+            {
+                span.fill(0);
+            }
+        }
+    }
 }
 
 /// Binarizes a plane against local means.
@@ -112,6 +157,34 @@ fn binarize_pixels(plane: &Plane, threshold: Threshold) -> Bitmap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clear_quad_clears_exactly_the_pixels_inside() {
+        let (w, h) = (40usize, 30usize);
+        let quads = [
+            [[20.0, 2.0], [33.5, 14.0], [21.0, 27.3], [6.2, 15.0]],
+            [[-5.0, -5.0], [12.0, -5.0], [12.0, 8.0], [-5.0, 8.0]],
+            [[30.0, 20.0], [50.0, 22.0], [48.0, 40.0], [29.0, 35.0]],
+        ];
+        for quad in quads {
+            let mut bitmap = Bitmap {
+                bits: vec![1; w * h],
+                width: w,
+                height: h,
+            };
+            bitmap.clear_quad(&quad);
+            for y in 0..h {
+                for x in 0..w {
+                    let (px, py) = (x as f32, y as f32);
+                    let inside = (0..4).all(|i| {
+                        let (a, b) = (quad[i], quad[(i + 1) % 4]);
+                        (b[0] - a[0]) * (py - a[1]) - (b[1] - a[1]) * (px - a[0]) >= 0.0
+                    });
+                    assert_eq!(bitmap.get(x, y), !inside, "{quad:?} at ({x}, {y})");
+                }
+            }
+        }
+    }
 
     fn gradient_with_dark_square() -> Plane {
         // A left-to-right light gradient (40..240) with a square 30 levels darker.

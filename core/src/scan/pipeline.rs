@@ -300,7 +300,7 @@ fn try_attempt(
     result: &mut PipelineResult,
 ) -> Option<Bitmap> {
     let level = levels.get(attempt.level)?;
-    let bitmap = bitmap_for(level, attempt, cache);
+    let mut bitmap = bitmap_for(level, attempt, cache);
     let luma = detector::Luma {
         plane: level,
         inverted: attempt.inverted,
@@ -312,6 +312,12 @@ fn try_attempt(
         .iter()
         .map(|c| c.corners.map(|[x, y]| [x / scale, y / scale]))
         .collect();
+    // Their pixels are blanked too: the finder search then skips the dense
+    // module area it would otherwise walk for chance patterns (measured: the
+    // hunt beside a clean certificate cost a third of its scan).
+    for quad in &known {
+        bitmap.clear_quad(quad);
+    }
     let found = detector::find_in_bitmap(&bitmap, Some(luma), &known);
     merge(found, attempt, result);
     (result.codes.is_empty() && attempt.level + 1 == levels.len()).then_some(bitmap)
