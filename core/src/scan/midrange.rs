@@ -39,8 +39,12 @@ fn block_extremes(plane: &Plane, block: usize) -> (Vec<u8>, Vec<u8>, usize, usiz
         column_min.fill(u8::MAX);
         column_max.fill(0);
         for row in band.chunks_exact(w.max(1)) {
-            for ((lo, hi), &v) in column_min.iter_mut().zip(column_max.iter_mut()).zip(row) {
+            // Two single-stream passes: each vectorises (one zipped over
+            // both columns did not).
+            for (lo, &v) in column_min.iter_mut().zip(row) {
                 *lo = (*lo).min(v);
+            }
+            for (hi, &v) in column_max.iter_mut().zip(row) {
                 *hi = (*hi).max(v);
             }
         }
@@ -58,6 +62,48 @@ fn block_extremes(plane: &Plane, block: usize) -> (Vec<u8>, Vec<u8>, usize, usiz
     mins.resize(cols * rows, u8::MAX);
     maxs.resize(cols * rows, 0);
     (mins, maxs, cols, rows)
+}
+
+/// Pools a `cols`×`rows` grid of block values over each block's
+/// neighbourhood (±`reach` blocks, clipped at the edges) with `pick` (min or
+/// max): along rows, then along columns, each pass combining whole shifted
+/// slices so that it vectorises.
+fn pool(values: &[u8], cols: usize, rows: usize, reach: usize, pick: fn(u8, u8) -> u8) -> Vec<u8> {
+    let along = |line: &[u8], out: &mut [u8]| {
+        out.copy_from_slice(line);
+        for d in 1..=reach.min(line.len().saturating_sub(1)) {
+            // Each value takes its neighbour d to the right, then d to the left.
+            for (o, &v) in out.iter_mut().zip(line.get(d..).unwrap_or(&[])) {
+                *o = pick(*o, v);
+            }
+            for (o, &v) in out.get_mut(d..).unwrap_or(&mut []).iter_mut().zip(line) {
+                *o = pick(*o, v);
+            }
+        }
+    };
+    let mut across = vec![0u8; cols * rows];
+    for (line, out) in values
+        .chunks_exact(cols.max(1))
+        .zip(across.chunks_exact_mut(cols.max(1)))
+    {
+        along(line, out);
+    }
+    let mut pooled = across.clone();
+    for d in 1..=reach.min(rows.saturating_sub(1)) {
+        let shift = d * cols;
+        for (o, &v) in pooled.iter_mut().zip(across.get(shift..).unwrap_or(&[])) {
+            *o = pick(*o, v);
+        }
+        for (o, &v) in pooled
+            .get_mut(shift..)
+            .unwrap_or(&mut [])
+            .iter_mut()
+            .zip(&across)
+        {
+            *o = pick(*o, v);
+        }
+    }
+    pooled
 }
 
 /// The block mid-ranges of a plane, ready to binarize in either polarity:
@@ -79,31 +125,16 @@ impl MidrangeField {
         let smoothed = box_smooth(plane, m.smooth);
         let block = m.block.max(2);
         let (mins, maxs, cols, rows) = block_extremes(&smoothed, block);
-        let mut thresholds = Vec::with_capacity(cols * rows);
-        for by in 0..rows {
-            let (y0, y1) = (by.saturating_sub(m.reach), (by + m.reach + 1).min(rows));
-            for bx in 0..cols {
-                let (x0, x1) = (bx.saturating_sub(m.reach), (bx + m.reach + 1).min(cols));
-                let (mut lo, mut hi) = (u8::MAX, 0u8);
-                for y in y0..y1 {
-                    let span = y * cols + x0..y * cols + x1;
-                    lo = mins
-                        .get(span.clone())
-                        .into_iter()
-                        .flatten()
-                        .fold(lo, |a, &b| a.min(b));
-                    hi = maxs
-                        .get(span)
-                        .into_iter()
-                        .flatten()
-                        .fold(hi, |a, &b| a.max(b));
-                }
-                thresholds.push(
-                    (hi.saturating_sub(lo) >= m.min_contrast)
-                        .then(|| ((u16::from(lo) + u16::from(hi)) / 2) as u8),
-                );
-            }
-        }
+        let lo = pool(&mins, cols, rows, m.reach, u8::min);
+        let hi = pool(&maxs, cols, rows, m.reach, u8::max);
+        let thresholds = lo
+            .iter()
+            .zip(&hi)
+            .map(|(&lo, &hi)| {
+                (hi.saturating_sub(lo) >= m.min_contrast)
+                    .then(|| ((u16::from(lo) + u16::from(hi)) / 2) as u8)
+            })
+            .collect();
         Self {
             smoothed,
             thresholds,
@@ -237,6 +268,31 @@ mod tests {
                     inverted: false,
                 };
                 assert_eq!(binarize_midrange(&plane, m).bits.len(), w * h);
+            }
+        }
+    }
+
+    #[test]
+    fn pooling_matches_a_direct_scan() {
+        for (cols, rows, reach) in [(1, 1, 1), (5, 3, 1), (7, 6, 2), (2, 9, 3), (13, 11, 1)] {
+            let values: Vec<u8> = (0..cols * rows)
+                .map(|i| ((i * 89 + i / 3) % 256) as u8)
+                .collect();
+            let lo = pool(&values, cols, rows, reach, u8::min);
+            let hi = pool(&values, cols, rows, reach, u8::max);
+            for r in 0..rows {
+                for c in 0..cols {
+                    let near: Vec<u8> = (r.saturating_sub(reach)..(r + reach + 1).min(rows))
+                        .flat_map(|y| {
+                            (c.saturating_sub(reach)..(c + reach + 1).min(cols))
+                                .map(move |x| (x, y))
+                        })
+                        .map(|(x, y)| values[y * cols + x])
+                        .collect();
+                    let i = r * cols + c;
+                    assert_eq!(lo[i], *near.iter().min().unwrap(), "{cols}x{rows} r{reach}");
+                    assert_eq!(hi[i], *near.iter().max().unwrap(), "{cols}x{rows} r{reach}");
+                }
             }
         }
     }
