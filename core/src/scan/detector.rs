@@ -151,6 +151,10 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
             let Some(h) = Homography::between(from, to) else {
                 continue;
             };
+            // The refined placement, when refining moved it, for equalizing.
+            let mut refined_h: Option<Homography> = None;
+            // The bows decoded, best first, for equalizing.
+            let mut best_bows: Vec<bow::Bowed> = Vec::new();
             let read = read_placed(bitmap, luma, &h, size)
                 .or_else(|| {
                     // Small codes: anchors nudged to the sharpest grid.
@@ -159,9 +163,11 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
                         return None;
                     }
                     let refined = refine(l.plane, from, to, size)?;
-                    (refined != h)
-                        .then(|| read_placed(bitmap, luma, &refined, size))
-                        .flatten()
+                    if refined == h {
+                        return None;
+                    }
+                    refined_h = Some(refined);
+                    read_placed(bitmap, luma, &refined, size)
                 })
                 .or_else(|| {
                     // Bent codes: a homography per cell of the alignment grid.
@@ -179,12 +185,22 @@ pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2
                         .map(|b| (timing_fit(l.plane, l.inverted, &b, size), b))
                         .collect();
                     bows.sort_by(|a, b| b.0.total_cmp(&a.0));
-                    bows.into_iter()
-                        .take(BOWS_DECODED)
-                        .find_map(|(_, b)| read_placed(bitmap, luma, &b, size))
+                    bows.truncate(BOWS_DECODED);
+                    best_bows = bows.into_iter().map(|(_, b)| b).collect();
+                    best_bows
+                        .iter()
+                        .find_map(|b| read_placed(bitmap, luma, b, size))
                 })
-                // Last, the costliest: blurred codes, equalized.
-                .or_else(|| read_equalized_placed(luma, &h, size));
+                // Last, the costliest: blurred codes, equalized, as placed, as
+                // refined and as bowed (blurred hallmarks on curved metal need
+                // them all: measured on the committed regression images).
+                .or_else(|| read_equalized_placed(luma, &h, size))
+                .or_else(|| read_equalized_placed(luma, &refined_h?, size))
+                .or_else(|| {
+                    best_bows
+                        .iter()
+                        .find_map(|b| read_equalized_placed(luma, b, size))
+                });
             if let Some((bytes, corners)) = read {
                 read_any = true;
                 for &m in &t.members {
