@@ -255,26 +255,43 @@ impl Equalizer {
 
     /// Per module, the light level `o` and contrast `g` of the line
     /// `sample = o − g · blurred` fitted over its neighbourhood; None where
-    /// the neighbourhood holds no contrast.
+    /// the neighbourhood holds no contrast. The five sums of the fit come
+    /// from summed-area tables, so each module costs the same whatever the
+    /// reach.
     fn light(&self, blurred: &[f64]) -> Vec<Option<(f64, f64)>> {
-        let side = self.side as isize;
-        let reach = LIGHT_REACH as isize;
-        (0..self.set.len())
-            .map(|i| {
-                let (r, c) = ((i / self.side) as isize, (i % self.side) as isize);
-                let (mut n, mut sb, mut sy, mut sbb, mut sby) = (0.0, 0.0, 0.0, 0.0, 0.0);
-                for rr in (r - reach).max(0)..(r + reach + 1).min(side) {
-                    for cc in (c - reach).max(0)..(c + reach + 1).min(side) {
-                        let j = (rr * side + cc) as usize;
-                        if let (Some(Some(y)), Some(b)) = (self.samples.get(j), blurred.get(j)) {
-                            n += 1.0;
-                            sb += b;
-                            sy += y;
-                            sbb += b * b;
-                            sby += b * y;
-                        }
+        let side = self.side;
+        let s1 = side + 1;
+        // Per sample: 1, b, y, b², b·y (zero where the sample is missing).
+        let mut tables = vec![[0.0f64; 5]; s1 * s1];
+        for r in 0..side {
+            let mut run = [0.0f64; 5];
+            for c in 0..side {
+                let i = r * side + c;
+                if let (Some(Some(y)), Some(&b)) = (self.samples.get(i), blurred.get(i)) {
+                    for (acc, v) in run.iter_mut().zip([1.0, b, *y, b * b, b * y]) {
+                        *acc += v;
                     }
                 }
+                let above = tables.get(r * s1 + c + 1).copied().unwrap_or([0.0; 5]);
+                if let Some(slot) = tables.get_mut((r + 1) * s1 + c + 1) {
+                    for ((out, a), v) in slot.iter_mut().zip(above).zip(run) {
+                        *out = a + v;
+                    }
+                }
+            }
+        }
+        let at = |r: usize, c: usize| tables.get(r * s1 + c).copied().unwrap_or([0.0; 5]);
+        (0..self.set.len())
+            .map(|i| {
+                let (r, c) = (i / side, i % side);
+                let (r0, r1) = (r.saturating_sub(LIGHT_REACH), (r + LIGHT_REACH + 1).min(side));
+                let (c0, c1) = (c.saturating_sub(LIGHT_REACH), (c + LIGHT_REACH + 1).min(side));
+                let (a, b, d, e) = (at(r1, c1), at(r0, c1), at(r1, c0), at(r0, c0));
+                let sum = |k: usize| {
+                    let get = |t: [f64; 5]| t.get(k).copied().unwrap_or(0.0);
+                    get(a) - get(b) - get(d) + get(e)
+                };
+                let (n, sb, sy, sbb, sby) = (sum(0), sum(1), sum(2), sum(3), sum(4));
                 let var = sbb * n - sb * sb;
                 if n < 4.0 || var < 1e-6 * n * n {
                     return None;
