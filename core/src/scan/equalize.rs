@@ -284,8 +284,14 @@ impl Equalizer {
         (0..self.set.len())
             .map(|i| {
                 let (r, c) = (i / side, i % side);
-                let (r0, r1) = (r.saturating_sub(LIGHT_REACH), (r + LIGHT_REACH + 1).min(side));
-                let (c0, c1) = (c.saturating_sub(LIGHT_REACH), (c + LIGHT_REACH + 1).min(side));
+                let (r0, r1) = (
+                    r.saturating_sub(LIGHT_REACH),
+                    (r + LIGHT_REACH + 1).min(side),
+                );
+                let (c0, c1) = (
+                    c.saturating_sub(LIGHT_REACH),
+                    (c + LIGHT_REACH + 1).min(side),
+                );
                 let (a, b, d, e) = (at(r1, c1), at(r0, c1), at(r1, c0), at(r0, c0));
                 let sum = |k: usize| {
                     let get = |t: [f64; 5]| t.get(k).copied().unwrap_or(0.0);

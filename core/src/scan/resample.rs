@@ -107,17 +107,99 @@ fn patch_radius(h: &impl ModuleMap, size: usize) -> usize {
     ((module_pitch(h, size) * 0.2 + 0.5) as usize).min(3)
 }
 
-/// Patch means at every module centre, row after row; None when a module
-/// falls outside the plane.
-fn module_values(plane: &Plane, h: &impl ModuleMap, size: usize, k: usize) -> Option<Vec<f64>> {
+/// Patch means at every module centre, row after row, by `patch` (see
+/// [`patch_mean`]); None when a module falls outside the plane.
+fn module_values(
+    patch: impl Fn([f64; 2], usize) -> Option<f64>,
+    h: &impl ModuleMap,
+    size: usize,
+    k: usize,
+) -> Option<Vec<f64>> {
     let mut values = Vec::with_capacity(size * size);
     for row in 0..size {
         for col in 0..size {
             let p = h.map([col as f64 + 0.5, row as f64 + 0.5]);
-            values.push(patch_mean(plane, p, k)?);
+            values.push(patch(p, k)?);
         }
     }
     Some(values)
+}
+
+/// A summed-area table over one region of a plane: [`patch_mean`]'s means
+/// in constant time, for scoring many placements of one code (see
+/// `refine`). Patches reaching outside the region are summed directly.
+#[derive(Debug, Clone)]
+pub struct PatchSums<'a> {
+    plane: &'a Plane,
+    /// The region: columns `x0..x1`, rows `y0..y1`.
+    x0: usize,
+    y0: usize,
+    x1: usize,
+    y1: usize,
+    /// `(x1 − x0 + 1) × (y1 − y0 + 1)` sums of the region's pixels above
+    /// and left.
+    table: Vec<u32>,
+}
+
+impl<'a> PatchSums<'a> {
+    /// The table of the pixels within `[x0, x1) × [y0, y1)` (clipped to the
+    /// plane); None for a region whose pixel sum could overflow 32 bits.
+    pub fn new(plane: &'a Plane, x0: usize, y0: usize, x1: usize, y1: usize) -> Option<Self> {
+        let (w, h) = (plane.width, plane.height);
+        let (x1, y1) = (x1.min(w), y1.min(h));
+        let (x0, y0) = (x0.min(x1), y0.min(y1));
+        let (rw, rh) = (x1 - x0, y1 - y0);
+        if rw.checked_mul(rh)? > (u32::MAX / 255) as usize || plane.data.len() < w * h {
+            return None;
+        }
+        let stride = rw + 1;
+        let mut table = vec![0u32; stride * (rh + 1)];
+        for y in 0..rh {
+            let row = plane.data.get((y0 + y) * w + x0..(y0 + y) * w + x1)?;
+            let (done, rest) = table.split_at_mut((y + 1) * stride);
+            let above = done.get(y * stride..)?;
+            let out = rest.get_mut(..stride)?;
+            let mut run = 0u32;
+            for ((o, &a), &v) in out.iter_mut().skip(1).zip(above.iter().skip(1)).zip(row) {
+                run += u32::from(v);
+                *o = a + run;
+            }
+        }
+        Some(Self {
+            plane,
+            x0,
+            y0,
+            x1,
+            y1,
+            table,
+        })
+    }
+
+    /// Exactly [`patch_mean`]`(plane, p, k)`.
+    pub fn mean(&self, p: [f64; 2], k: usize) -> Option<f64> {
+        if !(p[0] >= 0.0 && p[1] >= 0.0) {
+            return None;
+        }
+        let (w, h) = (self.plane.width, self.plane.height);
+        let (cx, cy) = ((p[0] + 0.5) as usize, (p[1] + 0.5) as usize);
+        if cx >= w || cy >= h {
+            return None;
+        }
+        let (px0, px1) = (cx.saturating_sub(k), (cx + k + 1).min(w));
+        let (py0, py1) = (cy.saturating_sub(k), (cy + k + 1).min(h));
+        if px0 < self.x0 || py0 < self.y0 || px1 > self.x1 || py1 > self.y1 {
+            return patch_mean(self.plane, p, k);
+        }
+        let stride = self.x1 - self.x0 + 1;
+        let at = |x: usize, y: usize| {
+            self.table
+                .get((y - self.y0) * stride + x - self.x0)
+                .copied()
+        };
+        let sum = at(px1, py1)? + at(px0, py0)? - at(px1, py0)? - at(px0, py1)?;
+        let n = ((px1 - px0) * (py1 - py0)) as f64;
+        Some(f64::from(sum) / n)
+    }
 }
 
 /// The mean of each module's neighbourhood (±[`THRESHOLD_REACH`] modules),
@@ -135,21 +217,31 @@ fn neighbourhood_means(values: &[f64], size: usize) -> Vec<f64> {
             }
         }
     }
-    let at = |r: usize, c: usize| sums.get(r * s1 + c).copied().unwrap_or(0.0);
+    let line = |r: usize| sums.get(r * s1..(r + 1) * s1).unwrap_or(&[]);
+    let reach = THRESHOLD_REACH;
     let mut means = Vec::with_capacity(size * size);
     for row in 0..size {
-        let (r0, r1) = (
-            row.saturating_sub(THRESHOLD_REACH),
-            (row + THRESHOLD_REACH + 1).min(size),
-        );
-        for col in 0..size {
-            let (c0, c1) = (
-                col.saturating_sub(THRESHOLD_REACH),
-                (col + THRESHOLD_REACH + 1).min(size),
-            );
+        let (r0, r1) = (row.saturating_sub(reach), (row + reach + 1).min(size));
+        let (top, bottom) = (line(r0), line(r1));
+        let at = |l: &[f64], c: usize| l.get(c).copied().unwrap_or(0.0);
+        let window = |col: usize| {
+            let (c0, c1) = (col.saturating_sub(reach), (col + reach + 1).min(size));
             let n = ((r1 - r0) * (c1 - c0)) as f64;
-            means.push((at(r1, c1) - at(r0, c1) - at(r1, c0) + at(r0, c0)) / n);
-        }
+            (at(bottom, c1) - at(top, c1) - at(bottom, c0) + at(top, c0)) / n
+        };
+        // Columns whose window is whole are zipped along the two lines
+        // (no bounds checks); the edges one by one.
+        let whole = reach..size.saturating_sub(reach).max(reach);
+        means.extend((0..whole.start.min(size)).map(window));
+        let n = ((r1 - r0) * (2 * reach + 1)) as f64;
+        let ends = bottom.iter().zip(top).skip(2 * reach + 1);
+        let starts = bottom.iter().zip(top);
+        means.extend(
+            ends.zip(starts)
+                .take(whole.len())
+                .map(|((b1, t1), (b0, t0))| (b1 - t1 - b0 + t0) / n),
+        );
+        means.extend((whole.end.max(whole.start.min(size))..size).map(window));
     }
     means
 }
@@ -157,8 +249,8 @@ fn neighbourhood_means(values: &[f64], size: usize) -> Vec<f64> {
 /// How sharply a placement separates modules, whatever their polarity: the
 /// mean distance of each module's patch from its neighbourhood mean. On the
 /// modules it is high; shifted half a module it samples edges and drops.
-pub fn contrast(plane: &Plane, h: &impl ModuleMap, size: usize) -> Option<f64> {
-    let values = module_values(plane, h, size, patch_radius(h, size))?;
+pub fn contrast(sums: &PatchSums<'_>, h: &impl ModuleMap, size: usize) -> Option<f64> {
+    let values = module_values(|p, k| sums.mean(p, k), h, size, patch_radius(h, size))?;
     let means = neighbourhood_means(&values, size);
     let total: f64 = values.iter().zip(&means).map(|(v, m)| (v - m).abs()).sum();
     Some(total / values.len().max(1) as f64)
@@ -177,7 +269,7 @@ pub fn resample(
     if !timing_alternates(plane, inverted, h, size, k) {
         return None;
     }
-    let values = module_values(plane, h, size, k)?;
+    let values = module_values(|p, k| patch_mean(plane, p, k), h, size, k)?;
     let means = neighbourhood_means(&values, size);
     let bits = values
         .iter()
@@ -190,6 +282,56 @@ pub fn resample(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn neighbourhood_means_match_a_direct_mean() {
+        for size in [1usize, 2, 5, 7, 8, 9, 21, 25] {
+            let values: Vec<f64> = (0..size * size)
+                .map(|i| ((i * 31 + i / 7) % 97) as f64 / 3.0)
+                .collect();
+            let means = neighbourhood_means(&values, size);
+            assert_eq!(means.len(), size * size);
+            for row in 0..size {
+                for col in 0..size {
+                    let r = THRESHOLD_REACH;
+                    let (r0, r1) = (row.saturating_sub(r), (row + r + 1).min(size));
+                    let (c0, c1) = (col.saturating_sub(r), (col + r + 1).min(size));
+                    let cells: Vec<f64> = (r0..r1)
+                        .flat_map(|y| (c0..c1).map(move |x| (x, y)))
+                        .map(|(x, y)| values[y * size + x])
+                        .collect();
+                    let want = cells.iter().sum::<f64>() / cells.len() as f64;
+                    let got = means[row * size + col];
+                    assert!(
+                        (got - want).abs() < 1e-9,
+                        "size {size} ({row},{col}): {got} vs {want}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn patch_sums_give_the_same_means() {
+        let (w, h) = (23usize, 17usize);
+        let plane = Plane {
+            data: (0..w * h).map(|i| ((i * 37 + i / 5) % 256) as u8).collect(),
+            width: w,
+            height: h,
+        };
+        for (x0, y0, x1, y1) in [(0, 0, w, h), (3, 4, 15, 11), (0, 5, 40, 40)] {
+            let sums = PatchSums::new(&plane, x0, y0, x1, y1).unwrap();
+            for k in 0..4 {
+                for yi in -3..(2 * h as i32 + 6) {
+                    for xi in -3..(2 * w as i32 + 6) {
+                        let p = [f64::from(xi) * 0.5 - 0.2, f64::from(yi) * 0.5 + 0.1];
+                        assert_eq!(sums.mean(p, k), patch_mean(&plane, p, k), "{p:?} k={k}");
+                    }
+                }
+            }
+            assert_eq!(sums.mean([f64::NAN, 1.0], 1), None);
+        }
+    }
 
     #[test]
     fn noisy_checkerboard_reads_back() {
