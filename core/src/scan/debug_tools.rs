@@ -67,7 +67,7 @@ mod detail {
                 img.save(format!("{}-{inverted}.png", out.to_string_lossy()))
                     .unwrap();
             }
-            let finders = find_finders(&bitmap);
+            let finders = find_finders(&bitmap, false);
             println!("{w}x{h} inverted={inverted} finders={}", finders.len());
             let shown = env("TM_DEBUG_FINDERS").unwrap_or(8);
             for f in finders.iter().take(shown) {
@@ -214,7 +214,7 @@ mod survey {
                 &plane,
                 Threshold::for_size(plane.width, plane.height, 4, false),
             );
-            let finders = find_finders(&bitmap);
+            let finders = find_finders(&bitmap, false);
             let ts = triples(&finders, MAX_CANDIDATES, usize::MAX);
             let mut errs = Vec::new();
             for t in ts.iter().take(3) {

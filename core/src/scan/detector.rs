@@ -115,9 +115,15 @@ fn inside(q: &[[f32; 2]; 4], p: [f64; 2]) -> bool {
 
 /// Detects and decodes all codes in the bitmap; with `luma`, grids the bitmap
 /// cannot read are sampled again from luma. Finders inside `known` (corners of
-/// codes already read, in bitmap pixels) are skipped.
-pub fn find_in_bitmap(bitmap: &Bitmap, luma: Option<Luma<'_>>, known: &[[[f32; 2]; 4]]) -> Found {
-    let mut finders = find_finders(bitmap);
+/// codes already read, in bitmap pixels) are skipped; `sparse` scans fewer
+/// rows for finders (see `finder::find_finders`).
+pub fn find_in_bitmap(
+    bitmap: &Bitmap,
+    luma: Option<Luma<'_>>,
+    known: &[[[f32; 2]; 4]],
+    sparse: bool,
+) -> Found {
+    let mut finders = find_finders(bitmap, sparse);
     finders.retain(|f| !known.iter().any(|q| inside(q, [f.x, f.y])));
     let mut used = vec![false; finders.len()];
     let mut found = Found {

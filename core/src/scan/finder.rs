@@ -6,6 +6,11 @@ use super::binarize::Bitmap;
 
 /// From this height on, every other row is scanned.
 const ROW_SKIP_HEIGHT: usize = 720;
+/// The same for a sparse search (the first pass: most codes are read there,
+/// and their finders are crossed by enough rows either way; measured on
+/// 800×600 photos: −15 % instructions per clean certificate, −22 % per
+/// hallmark; the one hallmark it loses is read by the later, dense passes).
+const SPARSE_ROW_SKIP_HEIGHT: usize = 480;
 
 /// A confirmed finder-pattern centre.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -219,17 +224,19 @@ fn colour_changes(row: &[u8], edges: &mut Vec<u32>) {
     }
 }
 
-/// Finds finder patterns in the bitmap, most-confirmed first.
-pub fn find_finders(bitmap: &Bitmap) -> Vec<Finder> {
+/// Finds finder patterns in the bitmap, most-confirmed first; `sparse`
+/// skips every other row from a lower height (see [`SPARSE_ROW_SKIP_HEIGHT`]).
+pub fn find_finders(bitmap: &Bitmap, sparse: bool) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
     let w = bitmap.width;
     // Tall images are scanned every other row: a finder's centre stone spans
     // three modules, so it is still crossed at least twice at 1.5 px/module.
-    let step = if bitmap.height >= ROW_SKIP_HEIGHT {
-        2
+    let skip_from = if sparse {
+        SPARSE_ROW_SKIP_HEIGHT
     } else {
-        1
+        ROW_SKIP_HEIGHT
     };
+    let step = if bitmap.height >= skip_from { 2 } else { 1 };
     // Each row is cut into runs of one colour; every five runs starting with a
     // dark one are a candidate, checked where the fifth run ends.
     let mut runs: Vec<u32> = Vec::with_capacity(w);

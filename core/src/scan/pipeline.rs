@@ -205,7 +205,9 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     // light-on-dark hallmarks are read there, and the fallback costs more.
     let mut deferred: Option<(Attempt, Bitmap)> = None;
     for attempt in attempts(levels.len()) {
-        let fallback_due = try_attempt(&levels, attempt, &mut cache, &mut result);
+        // The first pass searches sparse rows: most codes are read there.
+        let sparse = attempt.binarizer == MIDRANGE;
+        let fallback_due = try_attempt(&levels, attempt, sparse, &mut cache, &mut result);
         tried.push(attempt);
         if let Some(bitmap) = fallback_due {
             let midrange = matches!(attempt.binarizer, Binarizer::Midrange { .. });
@@ -238,7 +240,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
             continue;
         }
         // Something was read, so no fallback is due.
-        let _ = try_attempt(&levels, attempt, &mut cache, &mut result);
+        let _ = try_attempt(&levels, attempt, false, &mut cache, &mut result);
         if missing_partner(&result.codes).is_none() {
             break;
         }
@@ -290,12 +292,14 @@ fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap
     }
 }
 
-/// One binarize-and-detect pass with Touchmark's detector; what it reads and
+/// One binarize-and-detect pass with Touchmark's detector (`sparse`: finders
+/// searched along every other row of mid-size images); what it reads and
 /// sees goes into `result`. Returns the bitmap when rqrr's detector is due on
 /// it too: at the coarsest level while nothing at all was read.
 fn try_attempt(
     levels: &[Plane],
     attempt: Attempt,
+    sparse: bool,
     cache: &mut FieldCache,
     result: &mut PipelineResult,
 ) -> Option<Bitmap> {
@@ -318,7 +322,7 @@ fn try_attempt(
     for quad in &known {
         bitmap.clear_quad(quad);
     }
-    let found = detector::find_in_bitmap(&bitmap, Some(luma), &known);
+    let found = detector::find_in_bitmap(&bitmap, Some(luma), &known, sparse);
     merge(found, attempt, result);
     (result.codes.is_empty() && attempt.level + 1 == levels.len()).then_some(bitmap)
 }
