@@ -196,7 +196,9 @@ impl<'a> PatchSums<'a> {
                 .get((y - self.y0) * stride + x - self.x0)
                 .copied()
         };
-        let sum = at(px1, py1)? + at(px0, py0)? - at(px1, py0)? - at(px0, py1)?;
+        // Two column-strip sums, each non-negative and the first never the
+        // smaller: no intermediate can overflow where the corners' sum would.
+        let sum = (at(px1, py1)? - at(px1, py0)?) - (at(px0, py1)? - at(px0, py0)?);
         let n = ((px1 - px0) * (py1 - py0)) as f64;
         Some(f64::from(sum) / n)
     }
@@ -282,6 +284,21 @@ pub fn resample(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patch_sums_of_a_bright_region_over_2_pow_31() {
+        // 3000 × 3000 pixels of 255: corner sums past 2^31, whose sum
+        // overflowed 32 bits before subtracting.
+        let (w, h) = (3000usize, 3000usize);
+        let plane = Plane {
+            data: vec![255; w * h],
+            width: w,
+            height: h,
+        };
+        let sums = PatchSums::new(&plane, 0, 0, w, h).unwrap();
+        let p = [(w - 3) as f64, (h - 3) as f64];
+        assert_eq!(sums.mean(p, 1), patch_mean(&plane, p, 1));
+    }
 
     #[test]
     fn neighbourhood_means_match_a_direct_mean() {

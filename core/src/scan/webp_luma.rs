@@ -57,12 +57,19 @@ fn full_range(y: u8) -> u8 {
 pub fn decode(bytes: &[u8], limits: &ScanLimits) -> Option<Result<image::GrayImage, ScanError>> {
     let payload = vp8_payload(bytes)?;
     let (width, height) = dimensions(payload)?;
+    if width == 0 || height == 0 {
+        return Some(Err(ScanError::Corrupt(format!(
+            "VP8 frame of {width}×{height} pixels"
+        ))));
+    }
     if let Err(e) = limits.check_size(u64::from(width), u64::from(height)) {
         return Some(Err(e));
     }
-    // The decoder allocates whole macroblocks of luma and both chroma planes.
+    // The decoder allocates whole macroblocks of luma and both chroma planes,
+    // then the luma image is copied out.
     let blocks = u64::from(width.div_ceil(16)) * u64::from(height.div_ceil(16));
-    if blocks * 256 * 3 / 2 > limits.max_alloc {
+    let pixels = u64::from(width) * u64::from(height);
+    if blocks * 256 * 3 / 2 + pixels > limits.max_alloc {
         return Some(Err(ScanError::TooLarge {
             width: u64::from(width),
             height: u64::from(height),
@@ -86,6 +93,15 @@ pub fn decode(bytes: &[u8], limits: &ScanLimits) -> Option<Result<image::GrayIma
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The committed lossy WebP regression image.
+    fn lossy_sample() -> Vec<u8> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../test-vectors/images/hallmark-001-lossy.webp"
+        );
+        std::fs::read(path).unwrap()
+    }
 
     #[test]
     fn other_files_take_the_general_path() {
@@ -111,11 +127,7 @@ mod tests {
     #[test]
     fn luma_plane_matches_the_generic_path() {
         // 471 × 353: rows and columns that are not whole macroblocks.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../test-vectors/images/hallmark-001-lossy.webp"
-        );
-        let bytes = std::fs::read(path).unwrap();
+        let bytes = lossy_sample();
         let fast = decode(&bytes, &ScanLimits::default()).unwrap().unwrap();
         let generic = image::load_from_memory(&bytes).unwrap().into_luma8();
         assert_eq!(fast.dimensions(), (471, 353));
@@ -130,6 +142,21 @@ mod tests {
             .sum();
         let mean = diff as f64 / fast.as_raw().len() as f64;
         assert!(mean < 2.0, "mean difference {mean}");
+    }
+
+    #[test]
+    fn a_zero_width_frame_is_refused() {
+        let original = lossy_sample();
+        // The width field (then the height field), scale bits 0.
+        for at in [HEADER + 6, HEADER + 8] {
+            let mut bytes = original.clone();
+            bytes[at] = 0;
+            bytes[at + 1] = 0;
+            assert!(
+                matches!(decode(&bytes, &ScanLimits::default()), Some(Err(_))),
+                "zeroed field at {at}"
+            );
+        }
     }
 
     #[test]
