@@ -1,6 +1,8 @@
 //! Touchmark's own detector: finder patterns along scan lines, triples, grid
 //! sampling, then the grid decoder (`grid_decode`).
 
+use std::cell::OnceCell;
+
 use super::binarize::Bitmap;
 use super::bow;
 use super::decode::code_from_bytes;
@@ -70,15 +72,15 @@ fn read_placed(
 }
 
 /// Reads a placed grid through blur (see `equalize`), when its timing
-/// patterns fit well, as blurred codes' do (measured: every equalized read
-/// fitted 0.82 or more).
+/// patterns fit well (`fit`, its [`timing_fit`]), as blurred codes' do
+/// (measured: every equalized read fitted 0.82 or more).
 fn read_equalized_placed(
-    luma: Option<Luma<'_>>,
+    l: Luma<'_>,
     map: &impl ModuleMap,
     size: usize,
+    fit: f64,
 ) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
-    let l = luma?;
-    if timing_fit(l.plane, l.inverted, map, size) < MIN_EQUALIZE_FIT {
+    if fit < MIN_EQUALIZE_FIT {
         return None;
     }
     read_equalized(l.plane, l.inverted, map, size, decode_grid)
@@ -157,28 +159,33 @@ pub fn find_in_bitmap(
             let Some(h) = Homography::between(from, to) else {
                 continue;
             };
-            // The refined placement, when refining moved it, for equalizing.
-            let mut refined_h: Option<Homography> = None;
-            // The bows decoded, best first, for equalizing.
-            let mut best_bows: Vec<bow::Bowed> = Vec::new();
+            // The flat placement's timing fit, computed once for the gates
+            // below and only when the thresholded reads fail.
+            let flat_fit = OnceCell::new();
+            let fit_of_h =
+                |l: Luma<'_>| *flat_fit.get_or_init(|| timing_fit(l.plane, l.inverted, &h, size));
+            // The refined placement, when refining moved it, and the bows
+            // decoded, best first, each with its fit, for equalizing.
+            let mut refined_h: Option<(f64, Homography)> = None;
+            let mut best_bows: Vec<(f64, bow::Bowed)> = Vec::new();
             let read = read_placed(bitmap, luma, &h, size)
                 .or_else(|| {
                     // Small codes: anchors nudged to the sharpest grid.
                     let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
-                    if timing_fit(l.plane, l.inverted, &h, size) < MIN_REFINE_FIT {
+                    if fit_of_h(l) < MIN_REFINE_FIT {
                         return None;
                     }
                     let refined = refine(l.plane, from, to, size)?;
                     if refined == h {
                         return None;
                     }
-                    refined_h = Some(refined);
+                    refined_h = Some((timing_fit(l.plane, l.inverted, &refined, size), refined));
                     read_placed(bitmap, luma, &refined, size)
                 })
                 .or_else(|| {
                     // Bent codes: a homography per cell of the alignment grid.
                     let l = luma.filter(|_| size > MAX_SMALL_SIZE)?;
-                    if timing_fit(l.plane, l.inverted, &h, size) < MIN_PIECEWISE_FIT {
+                    if fit_of_h(l) < MIN_PIECEWISE_FIT {
                         return None;
                     }
                     read_placed(bitmap, luma, &piecewise(bitmap, &h, size)?, size)
@@ -187,25 +194,30 @@ pub fn find_in_bitmap(
                     // Small codes on curved metal: a bow along either axis.
                     // Only the bows whose timing patterns fit best are decoded.
                     let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
-                    let mut bows: Vec<(f64, bow::Bowed)> = bow::variants(h, size)
+                    best_bows = bow::variants(h, size)
                         .map(|b| (timing_fit(l.plane, l.inverted, &b, size), b))
                         .collect();
-                    bows.sort_by(|a, b| b.0.total_cmp(&a.0));
-                    bows.truncate(BOWS_DECODED);
-                    best_bows = bows.into_iter().map(|(_, b)| b).collect();
+                    best_bows.sort_by(|a, b| b.0.total_cmp(&a.0));
+                    best_bows.truncate(BOWS_DECODED);
                     best_bows
                         .iter()
-                        .find_map(|b| read_placed(bitmap, luma, b, size))
+                        .find_map(|(_, b)| read_placed(bitmap, luma, b, size))
                 })
                 // Last, the costliest: blurred codes, equalized, as placed, as
                 // refined and as bowed (blurred hallmarks on curved metal need
                 // them all: measured on the committed regression images).
-                .or_else(|| read_equalized_placed(luma, &h, size))
-                .or_else(|| read_equalized_placed(luma, &refined_h?, size))
                 .or_else(|| {
-                    best_bows
-                        .iter()
-                        .find_map(|b| read_equalized_placed(luma, b, size))
+                    let l = luma?;
+                    read_equalized_placed(l, &h, size, fit_of_h(l))
+                        .or_else(|| {
+                            let (fit, refined) = refined_h?;
+                            read_equalized_placed(l, &refined, size, fit)
+                        })
+                        .or_else(|| {
+                            best_bows
+                                .iter()
+                                .find_map(|(fit, b)| read_equalized_placed(l, b, size, *fit))
+                        })
                 });
             if let Some((bytes, corners)) = read {
                 read_any = true;

@@ -215,23 +215,13 @@ impl Equalizer {
     /// The first decisions: each sample against the mean of its
     /// neighbourhood; known modules as known.
     fn threshold(&mut self) {
-        let side = self.side as isize;
-        let reach = LIGHT_REACH as isize;
-        for i in 0..self.set.len() {
-            let (r, c) = ((i / self.side) as isize, (i % self.side) as isize);
-            let (mut sum, mut n) = (0.0, 0.0);
-            for rr in (r - reach).max(0)..(r + reach + 1).min(side) {
-                for cc in (c - reach).max(0)..(c + reach + 1).min(side) {
-                    if let Some(Some(v)) = self.samples.get((rr * side + cc) as usize) {
-                        sum += v;
-                        n += 1.0;
-                    }
-                }
-            }
+        // Only the count and the sample sum are used here.
+        let sums = self.neighbourhood_sums(&vec![0.0; self.set.len()]);
+        for (i, [n, _, sy, _, _]) in sums.into_iter().enumerate() {
             let own = self.samples.get(i).copied().flatten();
             let decided = match (self.known.get(i).copied().flatten(), own) {
                 (Some(k), _) => k,
-                (None, Some(v)) if n > 0.0 => v < sum / n,
+                (None, Some(v)) if n > 0.0 => v < sy / n,
                 _ => false,
             };
             if let Some(s) = self.set.get_mut(i) {
@@ -253,15 +243,13 @@ impl Equalizer {
             .collect()
     }
 
-    /// Per module, the light level `o` and contrast `g` of the line
-    /// `sample = o − g · blurred` fitted over its neighbourhood; None where
-    /// the neighbourhood holds no contrast. The five sums of the fit come
-    /// from summed-area tables, so each module costs the same whatever the
-    /// reach.
-    fn light(&self, blurred: &[f64]) -> Vec<Option<(f64, f64)>> {
+    /// Per module, over its neighbourhood (±[`LIGHT_REACH`] modules) of
+    /// present samples `y` with blurred darkness `b`: the count and the sums
+    /// of `b`, `y`, `b²` and `b·y`, from summed-area tables, so each module
+    /// costs the same whatever the reach.
+    fn neighbourhood_sums(&self, blurred: &[f64]) -> Vec<[f64; 5]> {
         let side = self.side;
         let s1 = side + 1;
-        // Per sample: 1, b, y, b², b·y (zero where the sample is missing).
         let mut tables = vec![[0.0f64; 5]; s1 * s1];
         for r in 0..side {
             let mut run = [0.0f64; 5];
@@ -293,11 +281,21 @@ impl Equalizer {
                     (c + LIGHT_REACH + 1).min(side),
                 );
                 let (a, b, d, e) = (at(r1, c1), at(r0, c1), at(r1, c0), at(r0, c0));
-                let sum = |k: usize| {
+                std::array::from_fn(|k| {
                     let get = |t: [f64; 5]| t.get(k).copied().unwrap_or(0.0);
                     get(a) - get(b) - get(d) + get(e)
-                };
-                let (n, sb, sy, sbb, sby) = (sum(0), sum(1), sum(2), sum(3), sum(4));
+                })
+            })
+            .collect()
+    }
+
+    /// Per module, the light level `o` and contrast `g` of the line
+    /// `sample = o − g · blurred` fitted over its neighbourhood; None where
+    /// the neighbourhood holds no contrast.
+    fn light(&self, blurred: &[f64]) -> Vec<Option<(f64, f64)>> {
+        self.neighbourhood_sums(blurred)
+            .into_iter()
+            .map(|[n, sb, sy, sbb, sby]| {
                 let var = sbb * n - sb * sb;
                 if n < 4.0 || var < 1e-6 * n * n {
                     return None;

@@ -205,9 +205,9 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     // light-on-dark hallmarks are read there, and the fallback costs more.
     let mut deferred: Option<(Attempt, Bitmap)> = None;
     for attempt in attempts(levels.len()) {
-        // The first pass searches sparse rows: most codes are read there.
-        let sparse = attempt.binarizer == MIDRANGE;
-        let fallback_due = try_attempt(&levels, attempt, sparse, &mut cache, &mut result);
+        // Most codes are read in the first pass: it searches sparse rows.
+        let first_pass = attempt.binarizer == MIDRANGE;
+        let fallback_due = try_attempt(&levels, attempt, first_pass, &mut cache, &mut result);
         tried.push(attempt);
         if let Some(bitmap) = fallback_due {
             let midrange = matches!(attempt.binarizer, Binarizer::Midrange { .. });
@@ -220,8 +220,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
                 // On the later passes' light-on-dark bitmaps rqrr's detector
                 // read nothing (0 of 111 runs over the benchmark's 520
                 // codes), so it runs there only for the first pass.
-                let useful = !attempt.inverted || attempt.binarizer == MIDRANGE;
-                if result.codes.is_empty() && useful {
+                if result.codes.is_empty() && (first_pass || !attempt.inverted) {
                     try_fallback(&bitmap, attempt, &mut result);
                 }
             }

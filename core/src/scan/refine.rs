@@ -20,11 +20,9 @@ const REACH: f64 = 0.5;
 const ROUNDS: usize = 4;
 
 /// Patch sums over the part of the plane any nudged placement can sample:
-/// the code's corners as first placed, plus the reach of a nudge and a
-/// patch.
-fn region_sums<'a>(plane: &'a Plane, to: &[Pt; 4], size: usize) -> Option<PatchSums<'a>> {
-    let from = [[3.5, 3.5], [size as f64 - 3.5, 3.5]];
-    let pitch = dist(to[0], to[1]) / (from[1][0] - from[0][0]).max(1.0);
+/// the anchors as first placed (`pitch` pixels per module) widened by the
+/// code's margin beyond them, the reach of a nudge and a patch.
+fn region_sums<'a>(plane: &'a Plane, to: &[Pt; 4], pitch: f64) -> Option<PatchSums<'a>> {
     // The code's corners lie 3.5 modules beyond the finder centres, and the
     // alignment anchor is nearer still: a margin of 4 modules plus the
     // reach and a patch of up to 3 px covers every module centre.
@@ -46,20 +44,20 @@ fn region_sums<'a>(plane: &'a Plane, to: &[Pt; 4], size: usize) -> Option<PatchS
 /// whose anchors, nudged, give the sharpest grid of `size` modules; None when
 /// no placement maps the code inside the plane.
 pub fn refine(plane: &Plane, from: [Pt; 4], to: [Pt; 4], size: usize) -> Option<Homography> {
+    // The module pitch in pixels, from the top edge's anchors.
+    let [a, b, ..] = to;
+    let [fa, fb, ..] = from;
+    let pitch = dist(a, b) / (fb[0] - fa[0]).abs().max(1.0);
     // Every nudge scores the whole grid again: patch sums come from one
     // summed-area table (measured: refining was a quarter of a first-pass
     // hallmark's scan).
-    let sums = region_sums(plane, &to, size)?;
+    let sums = region_sums(plane, &to, pitch)?;
     let score = |to: &[Pt; 4]| {
         Homography::between(from, *to).and_then(|h| Some((contrast(&sums, &h, size)?, h)))
     };
     let (mut best, mut best_h) = score(&to)?;
     let start = to;
     let mut to = to;
-    // The module pitch in pixels, from the top edge's anchors.
-    let [a, b, ..] = to;
-    let [fa, fb, ..] = from;
-    let pitch = dist(a, b) / (fb[0] - fa[0]).abs().max(1.0);
     for step in STEPS.map(|s| s * pitch) {
         for _ in 0..ROUNDS {
             let mut moved = false;
