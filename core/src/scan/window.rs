@@ -94,35 +94,24 @@ pub fn box_smooth(plane: &Plane, k: usize) -> Plane {
         }
     }
     let widths: Vec<u32> = (0..w).map(|x| window_width(x, k, w)).collect();
-    // Divide by multiplying with a scaled reciprocal of the window's area,
-    // per column; recomputed only where the window's height changes (the
-    // top and bottom edges). A 2^16 scale keeps 3×3 windows (k = 1, the one
-    // the scanner uses) in 32 bits, where the loop vectorises, and is exact
-    // for areas up to 16; larger windows use 2^32 in 64 bits, exact while
-    // 255·area² < 2^32 (k ≤ 31, beyond any smoothing here).
-    let shift = if k <= 1 { 16 } else { 32 };
+    // Divide by multiplying with a 2^32-scaled reciprocal of the window's
+    // area, per column; recomputed only where the window's height changes
+    // (the top and bottom edges). Exact while 255·area² < 2^32 (k ≤ 31,
+    // beyond any smoothing here). 3×3 windows, the scanner's, take the
+    // 16-bit path above; only planes under 2×2 reach here with k = 1.
     let mut reciprocals = vec![0u64; w];
-    let mut reciprocals32 = vec![0u32; w];
     let mut reciprocal_rows = 0u32;
     let mut data = vec![0u8; w * h];
     window_sums(plane, k, |y, sums, rows| {
         if rows != reciprocal_rows {
             reciprocal_rows = rows;
-            for ((r, r32), &width) in reciprocals.iter_mut().zip(&mut reciprocals32).zip(&widths) {
-                *r = (1u64 << shift).div_ceil(u64::from((width * rows).max(1)));
-                *r32 = u32::try_from(*r).unwrap_or(u32::MAX);
+            for (r, &width) in reciprocals.iter_mut().zip(&widths) {
+                *r = (1u64 << 32).div_ceil(u64::from((width * rows).max(1)));
             }
         }
         let out = data.get_mut(y * w..(y + 1) * w).unwrap_or(&mut []);
-        if shift == 16 {
-            // sum ≤ 255·9 and r ≤ 2^16, so the product fits 32 bits.
-            for ((o, &sum), &r) in out.iter_mut().zip(sums).zip(&reciprocals32) {
-                *o = ((sum * r) >> 16).min(255) as u8;
-            }
-        } else {
-            for ((o, &sum), &r) in out.iter_mut().zip(sums).zip(&reciprocals) {
-                *o = ((u64::from(sum) * r) >> 32).min(255) as u8;
-            }
+        for ((o, &sum), &r) in out.iter_mut().zip(sums).zip(&reciprocals) {
+            *o = ((u64::from(sum) * r) >> 32).min(255) as u8;
         }
     });
     Plane {
