@@ -166,8 +166,10 @@ fn certificate_in_a_strided_1080p_frame() {
     );
 }
 
-#[test]
-fn certificate_and_hallmark_in_one_image() {
+/// A 900×500 scene: a certificate at the left, and a light-on-dark hallmark
+/// of [`SCENE_MODULE`] px modules rendered into the 300 px square at
+/// [`SCENE_HALLMARK`].
+fn certificate_and_hallmark_scene() -> (Vec<u8>, usize, usize) {
     let (w, h) = (900, 500);
     let cert = render(&certificate_text(), 500, 500, Look::default());
     let hall = render(
@@ -178,7 +180,7 @@ fn certificate_and_hallmark_in_one_image() {
             dark: 200.0,
             light: 50.0,
             background: 50.0,
-            module: 3.0,
+            module: SCENE_MODULE,
             ..Look::default()
         },
     );
@@ -186,10 +188,21 @@ fn certificate_and_hallmark_in_one_image() {
     for y in 0..500 {
         data[y * w..y * w + 500].copy_from_slice(&cert[y * 500..(y + 1) * 500]);
     }
+    let (left, top) = SCENE_HALLMARK;
     for y in 0..300 {
-        data[(y + 100) * w + 560..(y + 100) * w + 860]
+        data[(y + top) * w + left..(y + top) * w + left + 300]
             .copy_from_slice(&hall[y * 300..(y + 1) * 300]);
     }
+    (data, w, h)
+}
+
+/// The hallmark's module size and square's top-left corner in the scene.
+const SCENE_MODULE: f64 = 3.0;
+const SCENE_HALLMARK: (usize, usize) = (560, 100);
+
+#[test]
+fn certificate_and_hallmark_in_one_image() {
+    let (data, w, h) = certificate_and_hallmark_scene();
     let options = ScanOptions { all_codes: true };
     let outcome = scan_luma_with(&frame(&data, w, h), &ScanLimits::default(), &options).unwrap();
     let kinds: Vec<CodeKind> = outcome.codes.iter().map(|c| c.kind).collect();
@@ -239,4 +252,35 @@ fn faint_etched_hallmark_next_to_a_certificate() {
     let kinds: Vec<CodeKind> = outcome.codes.iter().map(|c| c.kind).collect();
     assert!(kinds.contains(&CodeKind::Certificate), "{kinds:?}");
     assert!(kinds.contains(&CodeKind::Hallmark), "{kinds:?}");
+}
+
+#[test]
+fn glare_over_a_hallmark_finder_next_to_a_certificate() {
+    // A light-on-dark hallmark beside a certificate, with a saturated glare
+    // spot over its top-right finder: the hallmark hunt finds the other two
+    // finders and completes the square (`lost_finder`).
+    let (mut data, w, h) = certificate_and_hallmark_scene();
+    let (module, (left, top)) = (SCENE_MODULE, SCENE_HALLMARK);
+    // The code's first module's corner, as `render` centres it.
+    let n = qrcode::QrCode::with_error_correction_level(HALLMARK.as_bytes(), qrcode::EcLevel::M)
+        .unwrap()
+        .width() as f64;
+    let origin = 150.0 - (n + 8.0) * module / 2.0 + 4.0 * module;
+    let (gx, gy) = (
+        left as f64 + origin + (n - 3.5) * module,
+        top as f64 + origin + 3.5 * module,
+    );
+    let radius = 5.0 * module;
+    for y in 0..h {
+        for x in 0..w {
+            if (x as f64 + 0.5 - gx).hypot(y as f64 + 0.5 - gy) < radius {
+                data[y * w + x] = 255;
+            }
+        }
+    }
+    let options = ScanOptions { all_codes: true };
+    let outcome = scan_luma_with(&frame(&data, w, h), &ScanLimits::default(), &options).unwrap();
+    assert!(texts(&outcome).contains(&HALLMARK), "{:?}", texts(&outcome));
+    let baseline = scan_luma_rqrr_baseline(&frame(&data, w, h), &ScanLimits::default()).unwrap();
+    assert!(!texts(&baseline).contains(&HALLMARK));
 }

@@ -73,14 +73,40 @@ mod detail {
             for f in finders.iter().take(shown) {
                 println!("  {f:?}");
             }
-            for t in triples(&finders, MAX_CANDIDATES, usize::MAX).iter().take(
+            // `TM_DEBUG_LOST=1`: triples completed from two finders instead.
+            let shown_triples: Vec<_> = if std::env::var_os("TM_DEBUG_LOST").is_some() {
+                let used = vec![false; finders.len()];
+                crate::scan::lost_finder::inferred_triples(&bitmap, &finders, &used, usize::MAX)
+                    .into_iter()
+                    .map(|(t, s)| (t, Some(s)))
+                    .collect()
+            } else {
+                triples(&finders, MAX_CANDIDATES, usize::MAX)
+                    .into_iter()
+                    .map(|t| (t, None))
+                    .collect()
+            };
+            // `TM_DEBUG_NEAR=x,y`: only triples with a finder near that pixel.
+            let near: Vec<f64> = std::env::var("TM_DEBUG_NEAR")
+                .ok()
+                .map(|v| v.split(',').filter_map(|x| x.parse().ok()).collect())
+                .unwrap_or_default();
+            let shown_triples: Vec<_> = shown_triples
+                .into_iter()
+                .filter(|(t, _)| match near[..] {
+                    [x, y] => t.centres.iter().any(|c| (c[0] - x).hypot(c[1] - y) < 12.0),
+                    _ => true,
+                })
+                .collect();
+            for (t, given_sizes) in shown_triples.iter().take(
                 std::env::var("TM_DEBUG_TRIPLES")
                     .ok()
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(3),
             ) {
-                println!("  triple {t:?} sizes {:?}", sizes(&bitmap, t));
-                for size in sizes(&bitmap, t) {
+                let sizes = given_sizes.clone().unwrap_or_else(|| sizes(&bitmap, t));
+                println!("  triple {t:?} sizes {sizes:?}");
+                for size in sizes {
                     if let (Ok(truth), Some(h)) = (
                         std::env::var("TM_DEBUG_TRUTH"),
                         crate::scan::grid::placement(&bitmap, t, size),

@@ -8,9 +8,10 @@ use super::bow;
 use super::decode::code_from_bytes;
 use super::equalize::read_equalized;
 use super::finder::find_finders;
-use super::grid::{anchors, sample_bitmap, sizes, triples, SampledGrid};
+use super::grid::{anchors, sample_bitmap, sizes, triples, SampledGrid, Triple};
 use super::grid_decode::decode_bits;
 use super::homography::{Homography, ModuleMap};
+use super::lost_finder::inferred_triples;
 use super::piecewise::piecewise;
 use super::plane::Plane;
 use super::refine::refine;
@@ -44,6 +45,8 @@ const BOWS_DECODED: usize = 2;
 /// than 12 on hallmark photos, where chance triples in the metal texture
 /// follow the real one).
 const MAX_TRIPLES: usize = 8;
+/// At most this many triples with a guessed finder are read per bitmap.
+const MAX_INFERRED: usize = 4;
 
 /// Decodes a sampled grid whose timing patterns are plausible.
 fn decode_grid(grid: SampledGrid) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
@@ -86,6 +89,16 @@ fn read_equalized_placed(
     read_equalized(l.plane, l.inverted, map, size, decode_grid)
 }
 
+/// How a bitmap is searched.
+#[derive(Debug, Clone, Copy)]
+pub struct Search {
+    /// Finders along fewer rows (see `finder::find_finders`).
+    pub sparse: bool,
+    /// When no triple reads, codes with one finder lost are read from the
+    /// other two (see `lost_finder`).
+    pub guess_lost: bool,
+}
+
 /// The luma a bitmap was made from, for re-reading grids the bitmap fails.
 #[derive(Debug, Clone, Copy)]
 pub struct Luma<'a> {
@@ -117,15 +130,14 @@ fn inside(q: &[[f32; 2]; 4], p: [f64; 2]) -> bool {
 
 /// Detects and decodes all codes in the bitmap; with `luma`, grids the bitmap
 /// cannot read are sampled again from luma. Finders inside `known` (corners of
-/// codes already read, in bitmap pixels) are skipped; `sparse` scans fewer
-/// rows for finders (see `finder::find_finders`).
+/// codes already read, in bitmap pixels) are skipped.
 pub fn find_in_bitmap(
     bitmap: &Bitmap,
     luma: Option<Luma<'_>>,
     known: &[[[f32; 2]; 4]],
-    sparse: bool,
+    search: Search,
 ) -> Found {
-    let mut finders = find_finders(bitmap, sparse);
+    let mut finders = find_finders(bitmap, search.sparse);
     finders.retain(|f| !known.iter().any(|q| inside(q, [f.x, f.y])));
     let mut used = vec![false; finders.len()];
     let mut found = Found {
@@ -134,107 +146,129 @@ pub fn find_in_bitmap(
         ..Found::default()
     };
     for t in &triples(&finders, MAX_CANDIDATES, MAX_TRIPLES) {
-        // Finders already part of a code read here, or lying inside one (chance
-        // patterns in its data), make no other code.
-        let inside_read = |p: &[f64; 2]| found.codes.iter().any(|c| inside(&c.corners, *p));
-        if t.members
-            .iter()
-            .any(|&m| used.get(m).copied().unwrap_or(true))
-            || t.centres.iter().any(inside_read)
-        {
-            continue;
-        }
-        found.located += 1;
-        if found.region.is_none() {
-            let m = t.module * 4.0;
-            found.region =
-                bounding_box(&t.centres).map(|b| [b[0] - m, b[1] - m, b[2] + m, b[3] + m]);
-            found.module = Some(t.module);
-        }
         let sizes = sizes(bitmap, t);
-        let large = sizes.iter().any(|&s| s > MAX_SMALL_SIZE);
-        let mut read_any = false;
-        for size in sizes {
-            let (from, to) = anchors(bitmap, t, size);
-            let Some(h) = Homography::between(from, to) else {
-                continue;
-            };
-            // The flat placement's timing fit, computed once for the gates
-            // below and only when the thresholded reads fail.
-            let flat_fit = OnceCell::new();
-            let fit_of_h =
-                |l: Luma<'_>| *flat_fit.get_or_init(|| timing_fit(l.plane, l.inverted, &h, size));
-            // The refined placement, when refining moved it, and the bows
-            // decoded, best first, each with its fit, for equalizing.
-            let mut refined_h: Option<(f64, Homography)> = None;
-            let mut best_bows: Vec<(f64, bow::Bowed)> = Vec::new();
-            let read = read_placed(bitmap, luma, &h, size)
-                .or_else(|| {
-                    // Small codes: anchors nudged to the sharpest grid.
-                    let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
-                    if fit_of_h(l) < MIN_REFINE_FIT {
-                        return None;
-                    }
-                    let refined = refine(l.plane, from, to, size)?;
-                    if refined == h {
-                        return None;
-                    }
-                    refined_h = Some((timing_fit(l.plane, l.inverted, &refined, size), refined));
-                    read_placed(bitmap, luma, &refined, size)
-                })
-                .or_else(|| {
-                    // Bent codes: a homography per cell of the alignment grid.
-                    let l = luma.filter(|_| size > MAX_SMALL_SIZE)?;
-                    if fit_of_h(l) < MIN_PIECEWISE_FIT {
-                        return None;
-                    }
-                    read_placed(bitmap, luma, &piecewise(bitmap, &h, size)?, size)
-                })
-                .or_else(|| {
-                    // Small codes on curved metal: a bow along either axis.
-                    // Only the bows whose timing patterns fit best are decoded.
-                    let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
-                    best_bows = bow::variants(h, size)
-                        .map(|b| (timing_fit(l.plane, l.inverted, &b, size), b))
-                        .collect();
-                    best_bows.sort_by(|a, b| b.0.total_cmp(&a.0));
-                    best_bows.truncate(BOWS_DECODED);
-                    best_bows
-                        .iter()
-                        .find_map(|(_, b)| read_placed(bitmap, luma, b, size))
-                })
-                // Last, the costliest: blurred codes, equalized, as placed, as
-                // refined and as bowed (blurred hallmarks on curved metal need
-                // them all: measured on the committed regression images).
-                .or_else(|| {
-                    let l = luma?;
-                    read_equalized_placed(l, &h, size, fit_of_h(l))
-                        .or_else(|| {
-                            let (fit, refined) = refined_h?;
-                            read_equalized_placed(l, &refined, size, fit)
-                        })
-                        .or_else(|| {
-                            best_bows
-                                .iter()
-                                .find_map(|(fit, b)| read_equalized_placed(l, b, size, *fit))
-                        })
-                });
-            if let Some((bytes, corners)) = read {
-                read_any = true;
-                for &m in &t.members {
-                    if let Some(u) = used.get_mut(m) {
-                        *u = true;
-                    }
-                }
-                found.codes.push(code_from_bytes(bytes, corners));
-                break;
+        read_triple(bitmap, luma, t, sizes, &mut used, &mut found);
+    }
+    if found.codes.is_empty() && search.guess_lost {
+        if let Some(l) = luma {
+            for (t, sizes) in inferred_triples(bitmap, &finders, &used, MAX_INFERRED) {
+                read_triple(bitmap, Some(l), &t, sizes, &mut used, &mut found);
             }
-        }
-        if large && !read_any {
-            found.unread_large += 1;
         }
     }
     found
+}
+
+/// Reads the code located by triple `t` (at one of `sizes`) into `found`,
+/// marking its finders `used`; skipped when they are used already or lie in
+/// a code read here.
+fn read_triple(
+    bitmap: &Bitmap,
+    luma: Option<Luma<'_>>,
+    t: &Triple,
+    sizes: Vec<usize>,
+    used: &mut [bool],
+    found: &mut Found,
+) {
+    // Finders already part of a code read here, or lying inside one (chance
+    // patterns in its data), make no other code.
+    let inside_read = |p: &[f64; 2]| found.codes.iter().any(|c| inside(&c.corners, *p));
+    if t.members.iter().any(|&m| used.get(m) == Some(&true)) || t.centres.iter().any(inside_read) {
+        return;
+    }
+    found.located += 1;
+    if found.region.is_none() {
+        let m = t.module * 4.0;
+        found.region = bounding_box(&t.centres).map(|b| [b[0] - m, b[1] - m, b[2] + m, b[3] + m]);
+        found.module = Some(t.module);
+    }
+    let large = sizes.iter().any(|&s| s > MAX_SMALL_SIZE);
+    for size in sizes {
+        if let Some((bytes, corners)) = read_sized(bitmap, luma, t, size) {
+            for &m in &t.members {
+                if let Some(u) = used.get_mut(m) {
+                    *u = true;
+                }
+            }
+            found.codes.push(code_from_bytes(bytes, corners));
+            return;
+        }
+    }
+    if large {
+        found.unread_large += 1;
+    }
+}
+
+/// Reads the code located by `t` as `size` modules: placed flat, then (as
+/// its size and timing fit allow) refined, bent, bowed and equalized.
+fn read_sized(
+    bitmap: &Bitmap,
+    luma: Option<Luma<'_>>,
+    t: &Triple,
+    size: usize,
+) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
+    let (from, to) = anchors(bitmap, t, size);
+    let h = Homography::between(from, to)?;
+    // The flat placement's timing fit, computed once for the gates
+    // below and only when the thresholded reads fail.
+    let flat_fit = OnceCell::new();
+    let fit_of_h =
+        |l: Luma<'_>| *flat_fit.get_or_init(|| timing_fit(l.plane, l.inverted, &h, size));
+    // The refined placement, when refining moved it, and the bows
+    // decoded, best first, each with its fit, for equalizing.
+    let mut refined_h: Option<(f64, Homography)> = None;
+    let mut best_bows: Vec<(f64, bow::Bowed)> = Vec::new();
+    read_placed(bitmap, luma, &h, size)
+        .or_else(|| {
+            // Small codes: anchors nudged to the sharpest grid.
+            let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
+            if fit_of_h(l) < MIN_REFINE_FIT {
+                return None;
+            }
+            let refined = refine(l.plane, from, to, size)?;
+            if refined == h {
+                return None;
+            }
+            refined_h = Some((timing_fit(l.plane, l.inverted, &refined, size), refined));
+            read_placed(bitmap, luma, &refined, size)
+        })
+        .or_else(|| {
+            // Bent codes: a homography per cell of the alignment grid.
+            let l = luma.filter(|_| size > MAX_SMALL_SIZE)?;
+            if fit_of_h(l) < MIN_PIECEWISE_FIT {
+                return None;
+            }
+            read_placed(bitmap, luma, &piecewise(bitmap, &h, size)?, size)
+        })
+        .or_else(|| {
+            // Small codes on curved metal: a bow along either axis.
+            // Only the bows whose timing patterns fit best are decoded.
+            let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
+            best_bows = bow::variants(h, size)
+                .map(|b| (timing_fit(l.plane, l.inverted, &b, size), b))
+                .collect();
+            best_bows.sort_by(|a, b| b.0.total_cmp(&a.0));
+            best_bows.truncate(BOWS_DECODED);
+            best_bows
+                .iter()
+                .find_map(|(_, b)| read_placed(bitmap, luma, b, size))
+        })
+        // Last, the costliest: blurred codes, equalized, as placed, as
+        // refined and as bowed (blurred hallmarks on curved metal need
+        // them all: measured on the committed regression images).
+        .or_else(|| {
+            let l = luma?;
+            read_equalized_placed(l, &h, size, fit_of_h(l))
+                .or_else(|| {
+                    let (fit, refined) = refined_h?;
+                    read_equalized_placed(l, &refined, size, fit)
+                })
+                .or_else(|| {
+                    best_bows
+                        .iter()
+                        .find_map(|(fit, b)| read_equalized_placed(l, b, size, *fit))
+                })
+        })
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ pub struct Triple {
 
 /// Orders three finders as top-left, top-right, bottom-left if they can be the
 /// corners of one code, with a fit score.
-fn triple(finders: &[Finder], ids: [usize; 3]) -> Option<Triple> {
+pub fn triple(finders: &[Finder], ids: [usize; 3]) -> Option<Triple> {
     let f = ids.map(|i| finders.get(i).copied());
     let [Some(a), Some(b), Some(c)] = f else {
         return None;
@@ -138,6 +138,17 @@ pub fn triples(finders: &[Finder], max_candidates: usize, keep: usize) -> Vec<Tr
 /// module 8 to size − 9) match for a code of `size` modules, 0 to 1. Sampled
 /// through the affine frame of the three finders, which is exact next to them.
 fn timing_score(bitmap: &Bitmap, t: &Triple, size: usize) -> f64 {
+    timing_score_within(bitmap, t, size, u32::MAX).unwrap_or(0.0)
+}
+
+/// [`timing_score`], or None as soon as more than `max_misses` timing
+/// modules are wrong.
+pub fn timing_score_within(
+    bitmap: &Bitmap,
+    t: &Triple,
+    size: usize,
+    max_misses: u32,
+) -> Option<f64> {
     let [tl, tr, bl] = t.centres;
     let span = (size - 7) as f64;
     let u = [(tr[0] - tl[0]) / span, (tr[1] - tl[1]) / span];
@@ -147,18 +158,18 @@ fn timing_score(bitmap: &Bitmap, t: &Triple, size: usize) -> f64 {
         let y = tl[1] + (c - 3.0) * u[1] + (r - 3.0) * v[1];
         bitmap.at(x, y)
     };
-    let mut good = 0u32;
+    let mut misses = 0u32;
     let mut all = 0u32;
     for k in 8..size.saturating_sub(8) {
         let want = k % 2 == 0;
         let kf = k as f64;
-        good += u32::from(at(kf, 6.0) == want) + u32::from(at(6.0, kf) == want);
+        misses += u32::from(at(kf, 6.0) != want) + u32::from(at(6.0, kf) != want);
         all += 2;
+        if misses > max_misses {
+            return None;
+        }
     }
-    if all == 0 {
-        return 0.0;
-    }
-    f64::from(good) / f64::from(all)
+    (all > 0).then(|| f64::from(all - misses) / f64::from(all))
 }
 
 /// The code size implied by counting the dark modules of one timing pattern,
@@ -224,29 +235,33 @@ fn counted_sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
     out
 }
 
-/// Candidate code sizes for a triple whose timing patterns fit, best first.
-pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
+/// The code sizes in a band of versions around the one the finder spacing
+/// implies: blur biases module estimates, so the band is wide and the timing
+/// patterns decide.
+pub fn size_band(t: &Triple) -> impl Iterator<Item = usize> {
     let [tl, tr, bl] = t.centres;
     let modules = (dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0;
     let version = ((modules - 17.0) / 4.0).round().max(1.0) as usize;
-    let mut scored: Vec<(f64, usize)> = Vec::new();
-    // Blur biases module estimates, so search a wide band of versions and let
-    // the timing patterns decide.
     let band = 2 + version / 4;
-    for v in version.saturating_sub(band)..=version + band {
-        if !(1..=40).contains(&v) {
-            continue;
-        }
-        let size = 17 + 4 * v;
-        let score = if v == 1 {
-            0.75
-        } else {
-            timing_score(bitmap, t, size)
-        };
-        if score >= MIN_TIMING {
-            scored.push((score, size));
-        }
-    }
+    (version.saturating_sub(band)..=version + band)
+        .filter(|v| (1..=40).contains(v))
+        .map(|v| 17 + 4 * v)
+}
+
+/// Candidate code sizes for a triple whose timing patterns fit, best first.
+pub fn sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
+    let mut scored: Vec<(f64, usize)> = size_band(t)
+        .map(|size| {
+            // Version 1 has too few timing modules to judge.
+            let score = if size == 21 {
+                0.75
+            } else {
+                timing_score(bitmap, t, size)
+            };
+            (score, size)
+        })
+        .filter(|&(score, _)| score >= MIN_TIMING)
+        .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     // A clear timing match settles the size; otherwise try the best two.
     let keep = match scored.first() {

@@ -39,6 +39,7 @@ mod grid;
 mod grid_decode;
 mod homography;
 mod image_input;
+mod lost_finder;
 mod midrange;
 mod piecewise;
 mod pipeline;
