@@ -238,7 +238,7 @@ fn counted_sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
 /// The code sizes in a band of versions around the one the finder spacing
 /// implies: blur biases module estimates, so the band is wide and the timing
 /// patterns decide.
-pub fn size_band(t: &Triple) -> impl Iterator<Item = usize> {
+fn size_band(t: &Triple) -> impl Iterator<Item = usize> {
     let [tl, tr, bl] = t.centres;
     let modules = (dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0;
     let version = ((modules - 17.0) / 4.0).round().max(1.0) as usize;

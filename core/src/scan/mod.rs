@@ -17,7 +17,8 @@
 //!   patterns along scan lines, refined from the centre stone; triples checked
 //!   by their timing patterns; alignment pattern; perspective sampling (and
 //!   `resample`, `refine`, `equalize`, `piecewise`, `bow` for blurred, bent
-//!   and curved codes) into a grid for `grid_decode` (quircs).
+//!   and curved codes) into a grid for `grid_decode` (quircs); `lost_finder`
+//!   completes codes with one finder under glare from the other two.
 //! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback.
 //! - `decode`: payload bytes to text (UTF-8, Shift_JIS, ISO-8859-1) and kind.
 //! - `diagnose`: what to tell the person when nothing Touchmark was read.
