@@ -15,7 +15,7 @@ use super::grid::SampledGrid;
 use super::homography::ModuleMap;
 use super::piecewise::alignment_positions;
 use super::plane::Plane;
-use super::resample::{module_pitch, patch_mean};
+use super::resample::{patch_mean, patch_radius};
 
 /// Rounds of kernel fitting and re-deciding; each round's grid is offered to
 /// the decoder.
@@ -153,7 +153,7 @@ struct Equalizer {
 impl Equalizer {
     fn new(plane: &Plane, inverted: bool, h: &impl ModuleMap, size: usize) -> Option<Self> {
         let side = size + 2;
-        let k = ((module_pitch(h, size) * 0.2 + 0.5) as usize).min(3);
+        let k = patch_radius(h, size);
         let mut samples = Vec::with_capacity(side * side);
         for r in 0..side {
             for c in 0..side {

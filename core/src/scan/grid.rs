@@ -235,13 +235,19 @@ fn counted_sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
     out
 }
 
-/// The code sizes in a band of versions around the one the finder spacing
-/// implies: blur biases module estimates, so the band is wide and the timing
-/// patterns decide.
-fn size_band(t: &Triple) -> impl Iterator<Item = usize> {
+/// The version (at least 1) that the finder spacing implies at the triple's
+/// module size.
+pub fn implied_version(t: &Triple) -> usize {
     let [tl, tr, bl] = t.centres;
     let modules = (dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0;
-    let version = ((modules - 17.0) / 4.0).round().max(1.0) as usize;
+    ((modules - 17.0) / 4.0).round().max(1.0) as usize
+}
+
+/// The code sizes in a band of versions around [`implied_version`]: blur
+/// biases module estimates, so the band is wide and the timing patterns
+/// decide.
+fn size_band(t: &Triple) -> impl Iterator<Item = usize> {
+    let version = implied_version(t);
     let band = 2 + version / 4;
     (version.saturating_sub(band)..=version + band)
         .filter(|v| (1..=40).contains(v))

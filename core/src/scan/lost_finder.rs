@@ -12,8 +12,7 @@
 
 use super::binarize::Bitmap;
 use super::finder::Finder;
-use super::grid::{timing_score_within, triple, Triple};
-use super::homography::dist;
+use super::grid::{implied_version, timing_score_within, triple, Triple};
 
 /// The member index a guessed finder stands for (no candidate: it marks no
 /// real finder as used).
@@ -60,9 +59,7 @@ fn third_finder_guesses(a: &Finder, b: &Finder) -> [[f64; 2]; 6] {
 /// certificate's scan), each given up on once too many modules miss (most
 /// guesses are chance).
 fn standing_sizes(bitmap: &Bitmap, t: &Triple) -> Option<(f64, Vec<usize>)> {
-    let [tl, tr, bl] = t.centres;
-    let spacing = (dist(tl, tr) + dist(tl, bl)) / 2.0 / t.module + 7.0;
-    let version = ((spacing - 17.0) / 4.0).round().max(2.0) as usize;
+    let version = implied_version(t).max(2);
     let mut scored: Vec<(f64, usize)> = (version - 1..=version + 1)
         .filter(|v| (2..=40).contains(v))
         .map(|v| 17 + 4 * v)
@@ -90,15 +87,12 @@ pub fn inferred_triples(
 ) -> Vec<(Triple, Vec<usize>)> {
     let n = finders.len().min(MAX_PAIRED);
     let mut out: Vec<(f64, Triple, Vec<usize>)> = Vec::new();
-    for i in 0..n {
-        for j in i + 1..n {
+    let is_used = |k: usize| used.get(k).copied().unwrap_or(false);
+    for i in (0..n).filter(|&i| !is_used(i)) {
+        for j in (i + 1..n).filter(|&j| !is_used(j)) {
             let (Some(a), Some(b)) = (finders.get(i), finders.get(j)) else {
                 continue;
             };
-            let is_used = |k: usize| used.get(k).copied().unwrap_or(false);
-            if is_used(i) || is_used(j) {
-                continue;
-            }
             let ratio = a.module.max(b.module) / a.module.min(b.module).max(f64::MIN_POSITIVE);
             if ratio.is_nan() || ratio > MAX_MODULE_RATIO {
                 continue;

@@ -250,7 +250,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         // Something was read, so no fallback is due. A hallmark beside a
         // certificate may have a finder under glare: its other two are
         // completed (only here: elsewhere, measured over the benchmark, it
-        // read nothing more and cost up to 36 % more instructions).
+        // read nothing more and cost up to 46 % more instructions).
         let search = detector::Search {
             sparse: false,
             guess_lost: missing == Some(CodeKind::Hallmark),
@@ -308,8 +308,9 @@ fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap
 }
 
 /// One binarize-and-detect pass with Touchmark's detector, searching as
-/// `search` says; what it reads and sees goes into `result`. Returns the bitmap when rqrr's detector is due on
-/// it too: at the coarsest level while nothing at all was read.
+/// `search` says; what it reads and sees goes into `result`. Returns the
+/// bitmap when rqrr's detector is due on it too: at the coarsest level while
+/// nothing at all was read.
 fn try_attempt(
     levels: &[Plane],
     attempt: Attempt,

@@ -34,7 +34,7 @@ pub fn patch_mean(plane: &Plane, p: [f64; 2], k: usize) -> Option<f64> {
 }
 
 /// The module pitch in pixels at the grid's centre.
-pub fn module_pitch(h: &impl ModuleMap, size: usize) -> f64 {
+fn module_pitch(h: &impl ModuleMap, size: usize) -> f64 {
     let c = size as f64 / 2.0;
     let a = h.map([c, c]);
     let b = h.map([c + 1.0, c]);
@@ -103,7 +103,7 @@ fn timing_fraction(
 /// The patch half-size for a placement: a patch a bit over a third of the
 /// module, wide enough to average noise, narrow enough to stay inside the
 /// module under blur and misregistration.
-fn patch_radius(h: &impl ModuleMap, size: usize) -> usize {
+pub fn patch_radius(h: &impl ModuleMap, size: usize) -> usize {
     ((module_pitch(h, size) * 0.2 + 0.5) as usize).min(3)
 }
 
