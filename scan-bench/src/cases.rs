@@ -84,6 +84,10 @@ pub struct ManifestEntry {
     pub file: String,
     /// The texts it holds.
     pub expected: Vec<String>,
+    /// Where each code lies, in the order of `expected`: its modules' outer
+    /// corners (top-left, top-right, bottom-right, bottom-left), in pixels.
+    #[serde(default)]
+    pub corners: Vec<[[f64; 2]; 4]>,
     /// The conditions it was made under (for reading the results).
     pub conditions: Vec<String>,
     /// The group it belongs to: `certificate`, `hallmark` or `pair`.

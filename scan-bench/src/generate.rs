@@ -253,9 +253,24 @@ fn box_blur(img: &mut [f64], w: usize, h: usize, rx: usize, ry: usize) {
     }
 }
 
+/// The corners of a placed code's modules (the quiet zone is 4 modules of
+/// its quad on each side), before curvature.
+fn code_corners(p: &Placement) -> [[f64; 2]; 4] {
+    let to_img = Proj::square_to_quad(p.quad);
+    let total = (p.n + 8) as f64;
+    let (near, far) = (4.0 / total, (p.n + 4) as f64 / total);
+    [(near, near), (far, near), (far, far), (near, far)].map(|(u, v)| {
+        let (x, y) = to_img.map(u, v);
+        [(x * 100.0).round() / 100.0, (y * 100.0).round() / 100.0]
+    })
+}
+
 struct Scene {
     image: GrayImage,
     expected: Vec<String>,
+    /// Each code's outer corners (top-left, top-right, bottom-right,
+    /// bottom-left of its modules, quiet zone excluded), in pixels.
+    corners: Vec<[[f64; 2]; 4]>,
     conditions: Vec<String>,
     jpeg: Option<u8>,
 }
@@ -462,9 +477,11 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     if let Some(q) = jpeg {
         conditions.push(format!("jpeg-{q}"));
     }
+    let corners = placements.iter().map(code_corners).collect();
     Ok(Scene {
         image,
         expected,
+        corners,
         conditions,
         jpeg,
     })
@@ -509,6 +526,7 @@ pub fn generate(args: &GenArgs) -> Result<(), String> {
             images.push(ManifestEntry {
                 file: name,
                 expected: scene.expected,
+                corners: scene.corners,
                 conditions: scene.conditions,
                 group: (*group).to_string(),
             });
@@ -517,4 +535,28 @@ pub fn generate(args: &GenArgs) -> Result<(), String> {
     let manifest = Manifest { images };
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     std::fs::write(args.out.join("manifest.json"), text + "\n").map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_corners_leave_out_the_quiet_zone() {
+        // A version-4 code (33 modules) drawn on a 41-pixel square with a
+        // 4-module quiet zone: its modules span pixels 4 to 37.
+        let p = Placement {
+            bits: vec![false; 33 * 33],
+            n: 33,
+            quad: [[0.0, 0.0], [41.0, 0.0], [41.0, 41.0], [0.0, 41.0]],
+            dark: 0.0,
+            light: 255.0,
+            quiet: None,
+            curve: 0.0,
+        };
+        assert_eq!(
+            code_corners(&p),
+            [[4.0, 4.0], [37.0, 4.0], [37.0, 37.0], [4.0, 37.0]]
+        );
+    }
 }

@@ -4,7 +4,9 @@
 //! bitmaps, `TM_DEBUG_SMOOTH=k` / `TM_DEBUG_WINDOW_DIV=d` / `TM_DEBUG_MID=block:reach:smooth`
 //! pick the binarization, `TM_DEBUG_TRIPLES=n` / `TM_DEBUG_FINDERS=n` print more triples / finders, and
 //! `TM_DEBUG_TRUTH=text` counts wrong modules against the code of that text,
-//! `TM_DEBUG_MAP=1` maps them) and `TM_SURVEY=list.txt … survey` for one line per image.
+//! `TM_DEBUG_MAP=1` maps them), `TM_SURVEY=list.txt … survey` for one line per image, and
+//! `TM_DEBUG_CORNERS="x,y x,y x,y x,y" TM_DEBUG_TRUTH=text … debug_oracle` to read a grid
+//! placed at a synthetic code's true corners (the manifest's `corners`).
 
 mod detail {
     use crate::scan::finder::find_finders;
@@ -200,6 +202,90 @@ mod detail {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// `TM_DEBUG_CORNERS="x,y x,y x,y x,y"` (a code's true outer corners, as the
+/// synthetic manifest gives them) with `TM_DEBUG_IMAGE` and `TM_DEBUG_TRUTH`:
+/// how many modules a perfectly placed grid still gets wrong, which tells a
+/// detection miss from an unreadable code.
+mod oracle {
+    use crate::scan::homography::Homography;
+    use crate::scan::plane::Plane;
+
+    /// Prints wrong modules of the true placement; run with --ignored --nocapture.
+    #[test]
+    #[ignore]
+    fn debug_oracle() {
+        let (Some(path), Ok(corners), Ok(truth)) = (
+            std::env::var_os("TM_DEBUG_IMAGE"),
+            std::env::var("TM_DEBUG_CORNERS"),
+            std::env::var("TM_DEBUG_TRUTH"),
+        ) else {
+            return;
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let luma =
+            crate::scan::decode_to_luma(&bytes, &crate::scan::ScanLimits::default()).unwrap();
+        let (w, h) = luma.dimensions();
+        let plane = Plane {
+            data: luma.into_raw(),
+            width: w as usize,
+            height: h as usize,
+        };
+        let pts: Vec<[f64; 2]> = corners
+            .split_whitespace()
+            .map(|p| {
+                let v: Vec<f64> = p.split(',').map(|x| x.parse().unwrap()).collect();
+                [v[0], v[1]]
+            })
+            .collect();
+        let levels = [qrcode::EcLevel::H, qrcode::EcLevel::Q, qrcode::EcLevel::M];
+        let code = levels
+            .iter()
+            .filter_map(|&l| qrcode::QrCode::with_error_correction_level(truth.as_bytes(), l).ok())
+            .find(|c| !truth.starts_with("TMH") || c.width() <= 33)
+            .unwrap();
+        let n = code.width();
+        let want: Vec<bool> = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        let s = n as f64;
+        let map = Homography::between(
+            [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]],
+            [pts[0], pts[1], pts[2], pts[3]],
+        )
+        .unwrap();
+        for inverted in [false, true] {
+            let r = crate::scan::resample::resample(&plane, inverted, &map, n);
+            let wrong = r
+                .as_ref()
+                .map(|g| (0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count());
+            let mut rounds = Vec::new();
+            let mut last = None;
+            let read = crate::scan::equalize::read_equalized(&plane, inverted, &map, n, |g| {
+                rounds.push((0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count());
+                last = Some(
+                    (0..want.len())
+                        .map(|i| g.bit_at(i) != want[i])
+                        .collect::<Vec<_>>(),
+                );
+                crate::scan::grid_decode::decode_bits(n, |y, x| g.bit(y, x))
+            });
+            println!(
+                "size {n} inverted={inverted}: resample wrong {wrong:?} of {}, equalized rounds {rounds:?}, read {}",
+                want.len(),
+                read.is_some()
+            );
+            if let (Some(wrong), true) = (last, std::env::var_os("TM_DEBUG_MAP").is_some()) {
+                for row in wrong.chunks(n) {
+                    let line: String = row.iter().map(|&x| if x { 'X' } else { '.' }).collect();
+                    println!("      {line}");
                 }
             }
         }

@@ -210,6 +210,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         let search = detector::Search {
             sparse: first_pass,
             guess_lost: false,
+            sharp_large_only: false,
         };
         let fallback_due = try_attempt(&levels, attempt, search, &mut cache, &mut result);
         tried.push(attempt);
@@ -254,6 +255,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         let search = detector::Search {
             sparse: false,
             guess_lost: missing == Some(CodeKind::Hallmark),
+            sharp_large_only: missing == Some(CodeKind::Certificate),
         };
         let _ = try_attempt(&levels, attempt, search, &mut cache, &mut result);
         if missing_partner(&result.codes).is_none() {
