@@ -216,6 +216,24 @@ mod oracle {
     use crate::scan::homography::Homography;
     use crate::scan::plane::Plane;
 
+    /// A flat placement with the synthetic generator's bulge: columns shift
+    /// sideways by `curve` modules at mid-height, none at the quiet zone's
+    /// edges.
+    struct Bulged {
+        flat: Homography,
+        curve: f64,
+        size: usize,
+    }
+
+    impl crate::scan::homography::ModuleMap for Bulged {
+        fn map(&self, p: [f64; 2]) -> [f64; 2] {
+            let total = self.size as f64 + 8.0;
+            let v = p[1] + 4.0;
+            let bulge = self.curve * (1.0 - (2.0 * v / total - 1.0).powi(2));
+            self.flat.map([p[0] - bulge, p[1]])
+        }
+    }
+
     /// Prints wrong modules of the true placement; run with --ignored --nocapture.
     #[test]
     #[ignore]
@@ -255,14 +273,32 @@ mod oracle {
             .into_iter()
             .map(|c| c == qrcode::Color::Dark)
             .collect();
+        if std::env::var_os("TM_DEBUG_DUMP").is_some() {
+            let bits: String = want.iter().map(|&d| if d { '1' } else { '0' }).collect();
+            println!("truth {n} {bits}");
+        }
         let s = n as f64;
         let map = Homography::between(
             [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]],
             [pts[0], pts[1], pts[2], pts[3]],
         )
         .unwrap();
+        // `TM_DEBUG_CURVE=c`: the generator's cylinder bulge of c modules.
+        let curve: f64 = std::env::var("TM_DEBUG_CURVE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0);
+        let map = Bulged {
+            flat: map,
+            curve,
+            size: n,
+        };
         for inverted in [false, true] {
             let r = crate::scan::resample::resample(&plane, inverted, &map, n);
+            println!(
+                "  timing fit {:.2}",
+                crate::scan::resample::timing_fit(&plane, inverted, &map, n)
+            );
             let wrong = r
                 .as_ref()
                 .map(|g| (0..want.len()).filter(|&i| g.bit_at(i) != want[i]).count());
