@@ -273,6 +273,12 @@ mod oracle {
             .into_iter()
             .map(|c| c == qrcode::Color::Dark)
             .collect();
+        // `TM_DEBUG_BITS=0101…`: a grid read elsewhere (a probe), decoded.
+        if let Ok(bits) = std::env::var("TM_DEBUG_BITS") {
+            let bits: Vec<bool> = bits.bytes().map(|b| b == b'1').collect();
+            let read = crate::scan::grid_decode::decode_bits(n, |y, x| bits[y * n + x]);
+            println!("bits decode {}", read.is_some());
+        }
         if std::env::var_os("TM_DEBUG_DUMP").is_some() {
             let bits: String = want.iter().map(|&d| if d { '1' } else { '0' }).collect();
             println!("truth {n} {bits}");
