@@ -37,16 +37,16 @@ const MIN_REFINE_FIT: f64 = 0.8;
 const MIN_PIECEWISE_FIT: f64 = 0.6;
 /// The least timing fit of a placement worth equalizing (see `equalize`).
 const MIN_EQUALIZE_FIT: f64 = 0.8;
-/// The least flat timing fit of a code the certificate hunt reads (see
+/// The least timing fit of a code the certificate hunt reads (see
 /// [`Search::sharp_large_only`]): resample's own bar. Beside a hallmark on
 /// brushed metal, the local-mean bitmap holds a hundred or more chance finders
 /// whose triples fit 0.4–0.7; the printed certificates the hunt reads fit
 /// 1.0 (measured on the benchmark's pair photos).
 const MIN_HUNT_FIT: f64 = 0.7;
-/// Version-1 grids (21 modules) are not equalized: their timing patterns
-/// hold 10 modules, so chance triples in a textured background fit 0.8–0.9
-/// as often as real codes do.
-const MIN_EQUALIZE_SIZE: usize = 21;
+/// The smallest grid equalized (version 2): version 1's timing patterns hold
+/// 10 modules, so chance triples in a textured background fit 0.8–0.9 as
+/// often as real codes do.
+const MIN_EQUALIZE_SIZE: usize = 25;
 /// How many of the best-fitting bows are decoded.
 const BOWS_DECODED: usize = 2;
 /// At most this many triples are sampled and decoded per bitmap, best
@@ -93,7 +93,7 @@ fn read_equalized_placed(
     size: usize,
     fit: f64,
 ) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
-    if fit < MIN_EQUALIZE_FIT || size <= MIN_EQUALIZE_SIZE {
+    if fit < MIN_EQUALIZE_FIT || size < MIN_EQUALIZE_SIZE {
         return None;
     }
     read_equalized(l.plane, l.inverted, map, size, decode_grid)
@@ -107,9 +107,9 @@ pub struct Search {
     /// When no triple reads, codes with one finder lost are read from the
     /// other two (see `lost_finder`).
     pub guess_lost: bool,
-    /// Only codes over version 6 whose flat placement's timing patterns fit
-    /// at least [`MIN_HUNT_FIT`]: the hunt for a printed certificate beside
-    /// a hallmark, where every other triple is texture.
+    /// Only codes over version 6 whose placement's timing patterns fit at
+    /// least [`MIN_HUNT_FIT`]: the hunt for a printed certificate beside a
+    /// hallmark, where every other triple is texture.
     pub sharp_large_only: bool,
 }
 
