@@ -45,10 +45,12 @@ mod midrange;
 mod piecewise;
 mod pipeline;
 mod plane;
+mod qr_layout;
 mod refine;
 mod resample;
 mod rqrr_baseline;
 mod rqrr_bitmap;
+mod soft_decode;
 mod webp_luma;
 mod window;
 
