@@ -78,10 +78,16 @@ mod detail {
             // `TM_DEBUG_LOST=1`: triples completed from two finders instead.
             let shown_triples: Vec<_> = if std::env::var_os("TM_DEBUG_LOST").is_some() {
                 let used = vec![false; finders.len()];
-                crate::scan::lost_finder::inferred_triples(&bitmap, &finders, &used, usize::MAX)
-                    .into_iter()
-                    .map(|(t, s)| (t, Some(s)))
-                    .collect()
+                crate::scan::lost_finder::inferred_triples(
+                    &bitmap,
+                    &finders,
+                    &used,
+                    usize::MAX,
+                    crate::scan::lost_finder::Guessing::Sharp,
+                )
+                .into_iter()
+                .map(|(t, s)| (t, Some(s)))
+                .collect()
             } else {
                 triples(&finders, MAX_CANDIDATES, usize::MAX)
                     .into_iter()
@@ -300,6 +306,18 @@ mod oracle {
             size: n,
         };
         for inverted in [false, true] {
+            if std::env::var_os("TM_DEBUG_MODEL").is_some() {
+                let bits: String = want.iter().map(|&d| if d { '1' } else { '0' }).collect();
+                std::env::set_var("TM_DEBUG_TRUTH_BITS", bits);
+                let t = std::time::Instant::now();
+                let read = crate::scan::model_read::prepare(&plane, inverted, &map, n)
+                    .and_then(|p| p.read());
+                println!(
+                    "model inverted={inverted}: read {} in {:.1} ms",
+                    read.as_deref() == Some(truth.as_bytes()),
+                    t.elapsed().as_secs_f64() * 1e3
+                );
+            }
             let r = crate::scan::resample::resample(&plane, inverted, &map, n);
             println!(
                 "  timing fit {:.2}",

@@ -8,10 +8,10 @@ use super::bow;
 use super::decode::code_from_bytes;
 use super::equalize::read_equalized;
 use super::finder::find_finders;
-use super::grid::{anchors, sample_bitmap, sizes, triples, SampledGrid, Triple};
+use super::grid::{anchors, placement, sample_bitmap, sizes, triples, SampledGrid, Triple};
 use super::grid_decode::decode_bits;
 use super::homography::{Homography, ModuleMap};
-use super::lost_finder::inferred_triples;
+use super::lost_finder::{inferred_triples, Guessing};
 use super::piecewise::piecewise;
 use super::plane::Plane;
 use super::refine::refine;
@@ -99,6 +99,18 @@ fn read_equalized_placed(
     read_equalized(l.plane, l.inverted, map, size, decode_grid)
 }
 
+/// A small code located but not read, for the pixel-model reader
+/// (`model_read`) once every pass has failed.
+#[derive(Debug, Clone, Copy)]
+pub struct Unread {
+    /// Module grid to bitmap pixels, flat (bows are the model's to try).
+    pub homography: Homography,
+    /// Modules per side.
+    pub size: usize,
+    /// The placement's timing fit in luma: how code-like it is.
+    pub fit: f64,
+}
+
 /// How a bitmap is searched.
 #[derive(Debug, Clone, Copy)]
 pub struct Search {
@@ -107,6 +119,9 @@ pub struct Search {
     /// When no triple reads, codes with one finder lost are read from the
     /// other two (see `lost_finder`).
     pub guess_lost: bool,
+    /// Guess lost finders for the pixel model (see [`Unread`]): any guess
+    /// above chance, every size near the one its finders imply.
+    pub blurred: bool,
     /// Only codes over version 6 whose placement's timing patterns fit at
     /// least [`MIN_HUNT_FIT`]: the hunt for a printed certificate beside a
     /// hallmark, where every other triple is texture.
@@ -171,7 +186,26 @@ pub fn find_in_bitmap(
     }
     if found.codes.is_empty() && search.guess_lost {
         if let Some(l) = luma {
-            for (t, sizes) in inferred_triples(bitmap, &finders, &used, MAX_INFERRED) {
+            let guessing = if search.blurred {
+                Guessing::Blurred
+            } else {
+                Guessing::Sharp
+            };
+            for (t, sizes) in inferred_triples(bitmap, &finders, &used, MAX_INFERRED, guessing) {
+                if guessing == Guessing::Blurred {
+                    // Placed only: the pixel model reads them.
+                    for size in sizes.into_iter().filter(|&s| s <= MAX_SMALL_SIZE) {
+                        if let Some(h) = placement(bitmap, &t, size) {
+                            let fit = timing_fit(l.plane, l.inverted, &h, size);
+                            found.unread.push(Unread {
+                                homography: h,
+                                size,
+                                fit,
+                            });
+                        }
+                    }
+                    continue;
+                }
                 read_triple(bitmap, Some(l), &t, sizes, &mut used, &mut found);
             }
         }
@@ -217,7 +251,7 @@ fn read_triple(
     }
     let large = sizes.iter().any(|&s| s > MAX_SMALL_SIZE);
     for size in sizes {
-        if let Some((bytes, corners)) = read_sized(bitmap, luma, t, size) {
+        if let Some((bytes, corners)) = read_sized(bitmap, luma, t, size, &mut found.unread) {
             for &m in &t.members {
                 if let Some(u) = used.get_mut(m) {
                     *u = true;
@@ -239,6 +273,7 @@ fn read_sized(
     luma: Option<Luma<'_>>,
     t: &Triple,
     size: usize,
+    unread: &mut Vec<Unread>,
 ) -> Option<(Vec<u8>, [[f32; 2]; 4])> {
     let (from, to) = anchors(bitmap, t, size);
     let h = Homography::between(from, to)?;
@@ -251,7 +286,7 @@ fn read_sized(
     // decoded, best first, each with its fit, for equalizing.
     let mut refined_h: Option<(f64, Homography)> = None;
     let mut best_bows: Vec<(f64, bow::Bowed)> = Vec::new();
-    read_placed(bitmap, luma, &h, size)
+    let read = read_placed(bitmap, luma, &h, size)
         .or_else(|| {
             // Small codes: anchors nudged to the sharpest grid.
             let l = luma.filter(|_| size <= MAX_SMALL_SIZE)?;
@@ -301,7 +336,17 @@ fn read_sized(
                         .iter()
                         .find_map(|(fit, b)| read_equalized_placed(l, b, size, *fit))
                 })
-        })
+        });
+    if read.is_none() && size <= MAX_SMALL_SIZE {
+        if let Some(l) = luma {
+            unread.push(Unread {
+                homography: h,
+                size,
+                fit: fit_of_h(l),
+            });
+        }
+    }
+    read
 }
 
 #[cfg(test)]

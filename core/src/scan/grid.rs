@@ -4,7 +4,6 @@
 
 use super::binarize::Bitmap;
 use super::finder::Finder;
-#[cfg(test)]
 use super::homography::Homography;
 use super::homography::{dist, ModuleMap, Pt};
 
@@ -516,7 +515,6 @@ pub fn anchors(bitmap: &Bitmap, t: &Triple, size: usize) -> ([Pt; 4], [Pt; 4]) {
 }
 
 /// The module-to-pixel transform through [`anchors`].
-#[cfg(test)]
 pub fn placement(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Homography> {
     let (from, to) = anchors(bitmap, t, size);
     Homography::between(from, to)

@@ -35,6 +35,24 @@ const MAX_MODULE_RATIO: f64 = 1.35;
 /// guessed hallmarks read stood 2.4.
 const MIN_STANDING: f64 = 2.0;
 
+/// Finders confirmed by at least this many scan lines pair up for blurred
+/// guesses (chance finder-like runs in texture are mostly confirmed once).
+const MIN_BLURRED_HITS: u32 = 2;
+
+/// How guesses are made and judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guessing {
+    /// For reading thresholded grids: kept when the timing patterns stand
+    /// out (see [`MIN_STANDING`]); the two best sizes.
+    Sharp,
+    /// For the pixel model (`model_read`), which judges placements itself:
+    /// blur flattens timing patterns, so only well-confirmed finders pair
+    /// up, guesses are judged by a dark centre stone inside a lighter ring
+    /// (what a finder keeps under blur), and every size near the one the
+    /// finders imply is kept.
+    Blurred,
+}
+
 /// Where the third finder of a code lies if `a` and `b` are two of its
 /// finders: the two diagonal guesses, then the four along a side.
 fn third_finder_guesses(a: &Finder, b: &Finder) -> [[f64; 2]; 6] {
@@ -76,6 +94,37 @@ fn standing_sizes(bitmap: &Bitmap, t: &Triple) -> Option<(f64, Vec<usize>)> {
     Some((standing, scored.iter().take(2).map(|&(_, s)| s).collect()))
 }
 
+/// How much darker a finder's centre stone (3 modules across) is than the
+/// light ring around it (to 5 modules across) at `centre`, as shares of
+/// dark bitmap pixels: near 1 for a sharp finder, still clearly positive
+/// under blur that has merged the rings, around 0 for texture.
+fn stone_contrast(bitmap: &Bitmap, centre: [f64; 2], module: f64) -> f64 {
+    let (mut stone, mut stone_all, mut ring, mut ring_all) = (0u32, 0u32, 0u32, 0u32);
+    let reach = (2.5 * module).ceil() as i64;
+    let (cx, cy) = (centre[0].round() as i64, centre[1].round() as i64);
+    for dy in -reach..=reach {
+        for dx in -reach..=reach {
+            let r = ((dx * dx + dy * dy) as f64).sqrt() / module;
+            let (x, y) = (cx + dx, cy + dy);
+            if x < 0 || y < 0 || x as usize >= bitmap.width || y as usize >= bitmap.height {
+                continue;
+            }
+            let dark = u32::from(bitmap.get(x as usize, y as usize));
+            if r <= 1.5 {
+                stone += dark;
+                stone_all += 1;
+            } else if r <= 2.5 {
+                ring += dark;
+                ring_all += 1;
+            }
+        }
+    }
+    if stone_all == 0 || ring_all == 0 {
+        return 0.0;
+    }
+    f64::from(stone) / f64::from(stone_all) - f64::from(ring) / f64::from(ring_all)
+}
+
 /// Up to `keep` triples completed from two finder candidates with a guessed
 /// third, best timing fit first, each with its candidate sizes. Pairs with a
 /// finder already `used` by a code are skipped.
@@ -84,10 +133,14 @@ pub fn inferred_triples(
     finders: &[Finder],
     used: &[bool],
     keep: usize,
+    guessing: Guessing,
 ) -> Vec<(Triple, Vec<usize>)> {
     let n = finders.len().min(MAX_PAIRED);
+    let strong = |k: usize| finders.get(k).is_some_and(|f| f.hits >= MIN_BLURRED_HITS);
     let mut out: Vec<(f64, Triple, Vec<usize>)> = Vec::new();
-    let is_used = |k: usize| used.get(k).copied().unwrap_or(false);
+    let is_used = |k: usize| {
+        used.get(k).copied().unwrap_or(false) || (guessing == Guessing::Blurred && !strong(k))
+    };
     for i in (0..n).filter(|&i| !is_used(i)) {
         for j in (i + 1..n).filter(|&j| !is_used(j)) {
             let (Some(a), Some(b)) = (finders.get(i), finders.get(j)) else {
@@ -113,7 +166,19 @@ pub fn inferred_triples(
                     1 => j,
                     _ => GUESSED,
                 });
-                if let Some((standing, sizes)) = standing_sizes(bitmap, &t) {
+                let judged = match guessing {
+                    Guessing::Sharp => standing_sizes(bitmap, &t),
+                    Guessing::Blurred => {
+                        let version = implied_version(&t).max(2);
+                        let sizes = (version - 1..=version + 1)
+                            .filter(|v| (1..=40).contains(v))
+                            .map(|v| 17 + 4 * v)
+                            .collect();
+                        let contrast = stone_contrast(bitmap, [x, y], guessed.module);
+                        (contrast > 0.0).then_some((contrast, sizes))
+                    }
+                };
+                if let Some((standing, sizes)) = judged {
                     out.push((standing, t, sizes));
                 }
             }

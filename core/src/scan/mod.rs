@@ -28,6 +28,7 @@
 //! on some inputs, upstream issue #54).
 
 mod binarize;
+mod blur;
 mod bow;
 #[cfg(test)]
 mod debug_tools;
@@ -40,10 +41,13 @@ mod grid;
 mod grid_decode;
 mod homography;
 mod image_input;
+mod linear;
 mod lost_finder;
 mod midrange;
+mod model_read;
 mod piecewise;
 mod pipeline;
+mod pixel_model;
 mod plane;
 mod qr_layout;
 mod refine;

@@ -5,8 +5,11 @@
 //! the partner of a lone certificate or hallmark.
 
 use super::binarize::{binarize, Bitmap, Threshold};
-use super::detector;
+use super::decode::code_from_bytes;
+use super::detector::{self, Unread};
+use super::homography::{dist, ModuleMap};
 use super::midrange::{Midrange, MidrangeField};
+use super::model_read::prepare;
 use super::plane::Plane;
 use super::rqrr_bitmap;
 use super::{CodeKind, ScannedCode};
@@ -36,6 +39,9 @@ pub struct PipelineResult {
     pub region: Option<[f64; 4]>,
     /// How many times the returned coarse plane was halved.
     pub coarse_level: usize,
+    /// Small codes located and not read: pyramid level, polarity, placement
+    /// in that level's pixels.
+    pub unread: Vec<(usize, bool, Unread)>,
 }
 
 /// How one pass turns luma into a bitmap.
@@ -210,6 +216,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         let search = detector::Search {
             sparse: first_pass,
             guess_lost: false,
+            blurred: false,
             sharp_large_only: false,
         };
         let fallback_due = try_attempt(&levels, attempt, search, &mut cache, &mut result);
@@ -255,12 +262,16 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         let search = detector::Search {
             sparse: false,
             guess_lost: missing == Some(CodeKind::Hallmark),
+            blurred: false,
             sharp_large_only: missing == Some(CodeKind::Certificate),
         };
         let _ = try_attempt(&levels, attempt, search, &mut cache, &mut result);
         if missing_partner(&result.codes).is_none() {
             break;
         }
+    }
+    if all_codes && result.codes.is_empty() {
+        model_unread(&levels, &mut cache, &mut result);
     }
     result.coarse_level = levels.len().saturating_sub(1);
     let mut levels = levels;
@@ -270,6 +281,84 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         height: 0,
     });
     (result, coarse)
+}
+
+/// At most this many unread small codes are prepared for the pixel model
+/// (ranking point-spread functions), and this many of them read.
+const MAX_PREPARED: usize = 8;
+const MAX_MODELLED: usize = 2;
+
+/// The last resort for a photo where nothing was read: small codes located
+/// but unread (and, with one finder lost, completed from the other two, as
+/// the hallmark hunt does) are read by modelling their pixels through blur
+/// (`model_read`), most code-like first.
+fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineResult) {
+    if std::env::var_os("TM_TRACE").is_some() {
+        eprintln!("deep stage, {} unread", result.unread.len());
+    }
+    let coarse = levels.len().saturating_sub(1);
+    let earlier = result.unread.len();
+    for inverted in [true, false] {
+        let attempt = Attempt {
+            level: coarse,
+            inverted,
+            binarizer: MIDRANGE,
+        };
+        let search = detector::Search {
+            sparse: false,
+            guess_lost: true,
+            blurred: true,
+            sharp_large_only: false,
+        };
+        let _ = try_attempt(levels, attempt, search, cache, result);
+    }
+    let mut unread = std::mem::take(&mut result.unread);
+    // Codes completed from two well-confirmed finders first (placed from
+    // finders, not chance triples), then the rest by timing fit.
+    let (mut guessed, mut rest) = (unread.split_off(earlier), unread);
+    rest.sort_by(|a, b| b.2.fit.total_cmp(&a.2.fit));
+    guessed.append(&mut rest);
+    let unread = guessed;
+    // The most code-like placements, each once (sizes count apart).
+    let mut tried: Vec<(usize, [f64; 2], f64, usize)> = Vec::new();
+    let mut prepared = Vec::new();
+    for (level, inverted, u) in unread {
+        if tried.len() >= MAX_PREPARED {
+            break;
+        }
+        let s = u.size as f64;
+        let centre = u.homography.map([s / 2.0, s / 2.0]);
+        let module = dist(u.homography.map([0.0, 0.0]), u.homography.map([s, 0.0])) / s;
+        let seen = tried
+            .iter()
+            .any(|t| t.0 == level && t.3 == u.size && dist(t.1, centre) < 2.0 * t.2.max(module));
+        if seen {
+            continue;
+        }
+        tried.push((level, centre, module, u.size));
+        let Some(plane) = levels.get(level) else {
+            continue;
+        };
+        if let Some(p) = prepare(plane, inverted, &u.homography, u.size) {
+            if std::env::var_os("TM_TRACE").is_some() {
+                eprintln!("prepared level {level} inv {inverted} size {} fit {:.2} centre {centre:?} score {:.3}", u.size, u.fit, p.score);
+            }
+            prepared.push((level, u, p));
+        }
+    }
+    prepared.sort_by(|a, b| a.2.score.total_cmp(&b.2.score));
+    for (level, u, p) in prepared.iter().take(MAX_MODELLED) {
+        if let Some(bytes) = p.read() {
+            let scale = f64::from(1u32 << (*level).min(16));
+            let s = u.size as f64;
+            let corners = [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]].map(|q| {
+                let [x, y] = u.homography.map(q);
+                [(x * scale) as f32, (y * scale) as f32]
+            });
+            result.codes.push(code_from_bytes(bytes, corners));
+            return;
+        }
+    }
 }
 
 /// The last mid-range field built and the (level, binarizer) it was built
@@ -359,6 +448,12 @@ fn level_scale(attempt: Attempt) -> f32 {
 /// Adds what one detector found (in level pixels) to `result`.
 fn merge(found: rqrr_bitmap::Found, attempt: Attempt, result: &mut PipelineResult) {
     let scale = level_scale(attempt);
+    result.unread.extend(
+        found
+            .unread
+            .iter()
+            .map(|u| (attempt.level, attempt.inverted, *u)),
+    );
     result.located = result.located.max(found.located);
     result.unread_large += found.unread_large;
     result.finders = result.finders.max(found.finders);

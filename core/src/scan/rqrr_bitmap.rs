@@ -6,6 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::binarize::Bitmap;
 use super::decode::code_from_bytes;
+use super::detector::Unread;
 use super::grid_decode::decode_bits;
 use super::ScannedCode;
 
@@ -26,6 +27,8 @@ pub struct Found {
     pub module: Option<f64>,
     /// Bounding box (x0, y0, x1, y1) of the first code located, in bitmap pixels.
     pub region: Option<[f64; 4]>,
+    /// Small codes located by our detector and not read, in bitmap pixels.
+    pub unread: Vec<Unread>,
 }
 
 /// The bounding box of some points.

@@ -1,0 +1,194 @@
+//! Reading a located code through blur of a module or more, the scanner's
+//! last resort for small codes: its pixels are modelled (`pixel_model`)
+//! under each point-spread function of a small family (`blur`), ranked by
+//! how well the code's known modules alone explain the pixels around them;
+//! the best is fitted in full, read softly (`soft_decode`), and the blocks
+//! that decode are fed back as known modules until every block decodes or
+//! nothing more does; then the runner-up after ranking again against every
+//! module the first fit decided.
+//!
+//! Measured on the synthetic hallmark set (scan-bench/RESULTS.md, session
+//! 7): codes blurred by ¾ of a module (Gaussian σ) or streaked over three
+//! and a half modules read here and nowhere else in the scanner.
+
+use super::blur::{candidates, Psf};
+use super::homography::{dist, ModuleMap};
+use super::pixel_model::{Fit, Observations, Region, RING};
+use super::plane::Plane;
+use super::soft_decode::{Attempt, SoftDecoder};
+
+/// Point-spread functions ranked again after the first fit.
+const RERANKED: usize = 8;
+/// Alternations of light and darkness in the first fit, and after each
+/// round of decoded blocks.
+const FIRST_ROUNDS: usize = 4;
+const FEEDBACK_ROUNDS: usize = 2;
+/// Rounds of decoding and refitting at most.
+const MAX_FEEDBACK: usize = 4;
+/// Ranking uses every this-many-th pixel along each axis.
+const RANK_STRIDE: usize = 2;
+/// Fewer pixels than this seeing only known modules rank nothing.
+const MIN_RANK_PIXELS: usize = 40;
+
+/// A placement made ready to read: its pixels, what is known of its cells
+/// and the point-spread functions ranked, best first.
+#[derive(Debug)]
+pub struct Prepared {
+    region: Region,
+    decoder: SoftDecoder,
+    known: Vec<Option<f32>>,
+    ranked: Vec<(f64, Psf)>,
+    size: usize,
+    /// How code-like the placement is: the known modules' residual under the
+    /// best function over their fitted contrast (lower is better; a code's
+    /// own is its noise over its contrast, well under ½).
+    pub score: f64,
+}
+
+/// Models the code of `size` modules placed by `map` in `plane`
+/// (`inverted`: light modules); None when it cannot be modelled (off the
+/// plane, too large, too small).
+pub fn prepare(
+    plane: &Plane,
+    inverted: bool,
+    map: &impl ModuleMap,
+    size: usize,
+) -> Option<Prepared> {
+    let region = Region::new(plane, inverted, map, size)?;
+    let decoder = SoftDecoder::new(size)?;
+    let known = cell_knowledge(&decoder, region.side());
+    let module = dist(map.map([0.0, 0.0]), map.map([size as f64, 0.0]))
+        .max(dist(map.map([0.0, 0.0]), map.map([0.0, size as f64])))
+        / size as f64;
+    let score = |psf: &Psf| -> Option<(f64, f64)> {
+        let seen = region.observe(psf, RANK_STRIDE, Some(&known));
+        (seen.len() >= MIN_RANK_PIXELS).then(|| seen.known_fit(&known))
+    };
+    let mut ranked: Vec<(f64, f64, Psf)> = candidates(module)
+        .into_iter()
+        .filter_map(|psf| score(&psf).map(|(rms, contrast)| (rms, contrast, psf)))
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The grid is coarse: the best one's neighbours compete with it.
+    if let Some(best) = ranked.first().map(|r| r.2.clone()) {
+        ranked.extend(
+            best.neighbours()
+                .into_iter()
+                .filter_map(|psf| score(&psf).map(|(rms, contrast)| (rms, contrast, psf))),
+        );
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    let &(rms, contrast, _) = ranked.first()?;
+    let score = if contrast > 1.0 {
+        rms / contrast
+    } else {
+        f64::INFINITY
+    };
+    Some(Prepared {
+        region,
+        decoder,
+        known,
+        ranked: ranked.into_iter().map(|(rms, _, psf)| (rms, psf)).collect(),
+        size,
+        score,
+    })
+}
+
+impl Prepared {
+    /// Reads the code: the payload bytes, or None.
+    pub fn read(&self) -> Option<Vec<u8>> {
+        let (side, size) = (self.region.side(), self.size);
+        let (_, first) = self.ranked.first()?;
+        let seen = self.region.observe(first, 1, None);
+        let fit = seen.fit(&self.known, None, FIRST_ROUNDS)?;
+        // Every cell decided as the first fit says: a fairer test of the
+        // other functions than the known cells alone (far more pixels see
+        // only decided cells), though the decisions lean towards the first.
+        let decided: Vec<Option<f32>> = fit
+            .darkness
+            .iter()
+            .map(|&d| Some(f32::from(u8::from(d > 0.5))))
+            .collect();
+        let mut reranked: Vec<(f64, &Psf)> = self
+            .ranked
+            .iter()
+            .take(RERANKED)
+            .map(|(_, psf)| {
+                (
+                    self.region
+                        .observe(psf, RANK_STRIDE, None)
+                        .known_fit(&decided)
+                        .0,
+                    psf,
+                )
+            })
+            .collect();
+        reranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(bytes) = read_with(&seen, Some(fit), self.decoder.clone(), side, size) {
+            return Some(bytes);
+        }
+        let (_, second) = reranked.into_iter().find(|(_, p)| *p != first)?;
+        read_with(
+            &self.region.observe(second, 1, None),
+            None,
+            self.decoder.clone(),
+            side,
+            size,
+        )
+    }
+}
+
+/// Decodes and feeds decoded blocks back under one point-spread function's
+/// observations, from its `first` fit (or a fresh one).
+fn read_with(
+    seen: &Observations,
+    first: Option<Fit>,
+    mut decoder: SoftDecoder,
+    side: usize,
+    size: usize,
+) -> Option<Vec<u8>> {
+    let mut known = cell_knowledge(&decoder, side);
+    let mut fit = match first {
+        Some(fit) => fit,
+        None => seen.fit(&known, None, FIRST_ROUNDS)?,
+    };
+    for _ in 0..MAX_FEEDBACK {
+        let code: Vec<f32> = (0..size * size)
+            .map(|i| {
+                let cell = (i / size + RING) * side + i % size + RING;
+                fit.darkness.get(cell).copied().unwrap_or(0.5)
+            })
+            .collect();
+        match decoder.attempt(&code) {
+            Attempt::Decoded(bytes) => return Some(bytes),
+            Attempt::Stuck => return None,
+            Attempt::Progress => {
+                known = cell_knowledge(&decoder, side);
+                fit = seen.fit(&known, Some(&fit.darkness), FEEDBACK_ROUNDS)?;
+            }
+        }
+    }
+    None
+}
+
+/// What is known of each cell of the code and its ring: the ring light (0),
+/// the code's modules as far as `decoder` knows them (1 dark, 0 light).
+fn cell_knowledge(decoder: &SoftDecoder, side: usize) -> Vec<Option<f32>> {
+    let size = decoder.layout().size();
+    let modules = decoder.known();
+    (0..side * side)
+        .map(|cell| {
+            let (r, c) = (cell / side, cell % side);
+            let inside = (RING..RING + size).contains(&r) && (RING..RING + size).contains(&c);
+            if !inside {
+                return Some(0.0);
+            }
+            let i = (r - RING) * size + (c - RING);
+            modules
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|d| f32::from(u8::from(d)))
+        })
+        .collect()
+}
