@@ -139,11 +139,6 @@ impl Psf {
         self.radius
     }
 
-    /// What it models.
-    pub fn shape(&self) -> Shape {
-        self.shape
-    }
-
     /// Functions of the same kind a little narrower and wider (and, for
     /// motion, turned a little either way): the candidates' grid is coarse,
     /// and the model is sensitive to a blur's exact width.
@@ -169,14 +164,28 @@ impl Psf {
 }
 
 /// The candidates for a code of `module` pixels per module: sharp, then
-/// defocus, then motion, each from the mildest.
-pub fn candidates(module: f64) -> Vec<Psf> {
-    let mut out = vec![Psf::sharp()];
-    out.extend(DEFOCUS_MODULES.iter().map(|m| Psf::gaussian(m * module)));
-    for length in MOTION_MODULES {
+/// defocus, then motion, each from the mildest. With `coarse`, every other
+/// width, length and direction (11 of 38: enough to tell a code from
+/// texture); without, the other 27.
+pub fn candidates(module: f64, coarse: bool) -> Vec<Psf> {
+    let keep = |i: usize| (i % 2 == 1) == coarse;
+    let mut out = Vec::new();
+    if coarse {
+        out.push(Psf::sharp());
+    }
+    out.extend(
+        DEFOCUS_MODULES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, m)| Psf::gaussian(m * module)),
+    );
+    for (i, length) in MOTION_MODULES.iter().enumerate() {
         for k in 0..MOTION_DIRECTIONS {
-            let angle = PI * k as f64 / MOTION_DIRECTIONS as f64;
-            out.push(Psf::motion(length * module, angle));
+            if keep(i) && k % 2 == 0 || !coarse && k % 2 == 1 {
+                let angle = PI * k as f64 / MOTION_DIRECTIONS as f64;
+                out.push(Psf::motion(length * module, angle));
+            }
         }
     }
     out
@@ -192,7 +201,11 @@ mod tests {
 
     #[test]
     fn kernels_sum_to_one_and_stay_centred() {
-        for p in candidates(2.5) {
+        let all: Vec<Psf> = candidates(2.5, true)
+            .into_iter()
+            .chain(candidates(2.5, false))
+            .collect();
+        for p in all {
             assert!((total(&p) - 1.0).abs() < 1e-4, "{p:?}");
             let (mx, my): (f32, f32) = p.taps().iter().fold((0.0, 0.0), |(sx, sy), &(x, y, w)| {
                 (sx + x as f32 * w, sy + y as f32 * w)
@@ -200,7 +213,8 @@ mod tests {
             assert!(mx.abs() < 1e-3 && my.abs() < 1e-3, "off centre: {p:?}");
             assert!(p.radius() <= MAX_RADIUS);
         }
-        assert_eq!(candidates(3.0).len(), 1 + 5 + 4 * 8);
+        assert_eq!(candidates(3.0, true).len(), 11);
+        assert_eq!(candidates(3.0, false).len(), 5 + 4 * 8 - 10);
     }
 
     #[test]

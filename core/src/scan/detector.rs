@@ -119,8 +119,9 @@ pub struct Search {
     /// When no triple reads, codes with one finder lost are read from the
     /// other two (see `lost_finder`).
     pub guess_lost: bool,
-    /// Guess lost finders for the pixel model (see [`Unread`]): any guess
-    /// above chance, every size near the one its finders imply.
+    /// Only guess lost finders, for the pixel model (see [`Unread`]):
+    /// guesses judged by their centre stone, every size near the one the
+    /// finders imply.
     pub blurred: bool,
     /// Only codes over version 6 whose placement's timing patterns fit at
     /// least [`MIN_HUNT_FIT`]: the hunt for a printed certificate beside a
@@ -174,7 +175,14 @@ pub fn find_in_bitmap(
         module: None,
         ..Found::default()
     };
-    for t in &triples(&finders, MAX_CANDIDATES, MAX_TRIPLES) {
+    // Guessing for the pixel model follows passes that read these triples
+    // already.
+    let whole = if search.blurred {
+        Vec::new()
+    } else {
+        triples(&finders, MAX_CANDIDATES, MAX_TRIPLES)
+    };
+    for t in &whole {
         let mut sizes = sizes(bitmap, t);
         if search.sharp_large_only {
             sizes.retain(|&size| size > MAX_SMALL_SIZE && sharp(bitmap, luma, t, size));
@@ -194,16 +202,7 @@ pub fn find_in_bitmap(
             for (t, sizes) in inferred_triples(bitmap, &finders, &used, MAX_INFERRED, guessing) {
                 if guessing == Guessing::Blurred {
                     // Placed only: the pixel model reads them.
-                    for size in sizes.into_iter().filter(|&s| s <= MAX_SMALL_SIZE) {
-                        if let Some(h) = placement(bitmap, &t, size) {
-                            let fit = timing_fit(l.plane, l.inverted, &h, size);
-                            found.unread.push(Unread {
-                                homography: h,
-                                size,
-                                fit,
-                            });
-                        }
-                    }
+                    place(bitmap, l, &t, sizes, &mut found.unread);
                     continue;
                 }
                 read_triple(bitmap, Some(l), &t, sizes, &mut used, &mut found);
@@ -211,6 +210,20 @@ pub fn find_in_bitmap(
         }
     }
     found
+}
+
+/// Places `t` at each of `sizes` up to version 6 as an [`Unread`] code.
+fn place(bitmap: &Bitmap, luma: Luma<'_>, t: &Triple, sizes: Vec<usize>, out: &mut Vec<Unread>) {
+    for size in sizes.into_iter().filter(|&s| s <= MAX_SMALL_SIZE) {
+        if let Some(h) = placement(bitmap, t, size) {
+            let fit = timing_fit(luma.plane, luma.inverted, &h, size);
+            out.push(Unread {
+                homography: h,
+                size,
+                fit,
+            });
+        }
+    }
 }
 
 /// True when the placement of `t` as `size` modules has timing patterns

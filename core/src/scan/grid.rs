@@ -242,6 +242,17 @@ pub fn implied_version(t: &Triple) -> usize {
     ((modules - 17.0) / 4.0).round().max(1.0) as usize
 }
 
+/// The sizes of the version [`implied_version`] gives and its two
+/// neighbours: for placements whose finders blur has left centred but whose
+/// timing patterns it has flattened (the pixel model tells the size).
+pub fn nearby_sizes(t: &Triple) -> Vec<usize> {
+    let version = implied_version(t).max(2);
+    (version - 1..=version + 1)
+        .filter(|v| (1..=40).contains(v))
+        .map(|v| 17 + 4 * v)
+        .collect()
+}
+
 /// The code sizes in a band of versions around [`implied_version`]: blur
 /// biases module estimates, so the band is wide and the timing patterns
 /// decide.

@@ -12,7 +12,7 @@
 
 use super::binarize::Bitmap;
 use super::finder::Finder;
-use super::grid::{implied_version, timing_score_within, triple, Triple};
+use super::grid::{implied_version, nearby_sizes, timing_score_within, triple, Triple};
 
 /// The member index a guessed finder stands for (no candidate: it marks no
 /// real finder as used).
@@ -169,13 +169,8 @@ pub fn inferred_triples(
                 let judged = match guessing {
                     Guessing::Sharp => standing_sizes(bitmap, &t),
                     Guessing::Blurred => {
-                        let version = implied_version(&t).max(2);
-                        let sizes = (version - 1..=version + 1)
-                            .filter(|v| (1..=40).contains(v))
-                            .map(|v| 17 + 4 * v)
-                            .collect();
                         let contrast = stone_contrast(bitmap, [x, y], guessed.module);
-                        (contrast > 0.0).then_some((contrast, sizes))
+                        (contrast > 0.0).then(|| (contrast, nearby_sizes(&t)))
                     }
                 };
                 if let Some((standing, sizes)) = judged {

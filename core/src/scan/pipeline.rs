@@ -7,9 +7,9 @@
 use super::binarize::{binarize, Bitmap, Threshold};
 use super::decode::code_from_bytes;
 use super::detector::{self, Unread};
-use super::homography::{dist, ModuleMap};
+use super::homography::dist;
 use super::midrange::{Midrange, MidrangeField};
-use super::model_read::prepare;
+use super::model_read::{corners_of, prepare, MAX_SCORE};
 use super::plane::Plane;
 use super::rqrr_bitmap;
 use super::{CodeKind, ScannedCode};
@@ -285,17 +285,16 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
 
 /// At most this many unread small codes are prepared for the pixel model
 /// (ranking point-spread functions), and this many of them read.
-const MAX_PREPARED: usize = 8;
+const MAX_PREPARED: usize = 4;
 const MAX_MODELLED: usize = 2;
+/// At most this many placements are looked at for preparing.
+const MAX_TRIED: usize = 24;
 
 /// The last resort for a photo where nothing was read: small codes located
 /// but unread (and, with one finder lost, completed from the other two, as
 /// the hallmark hunt does) are read by modelling their pixels through blur
 /// (`model_read`), most code-like first.
 fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineResult) {
-    if std::env::var_os("TM_TRACE").is_some() {
-        eprintln!("deep stage, {} unread", result.unread.len());
-    }
     let coarse = levels.len().saturating_sub(1);
     let earlier = result.unread.len();
     for inverted in [true, false] {
@@ -304,13 +303,22 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
             inverted,
             binarizer: MIDRANGE,
         };
+        let Some(level) = levels.get(coarse) else {
+            return;
+        };
+        let bitmap = bitmap_for(level, attempt, cache);
+        let luma = detector::Luma {
+            plane: level,
+            inverted,
+        };
         let search = detector::Search {
             sparse: false,
             guess_lost: true,
             blurred: true,
             sharp_large_only: false,
         };
-        let _ = try_attempt(levels, attempt, search, cache, result);
+        let found = detector::find_in_bitmap(&bitmap, Some(luma), &[], search);
+        merge(found, attempt, result);
     }
     let mut unread = std::mem::take(&mut result.unread);
     // Codes completed from two well-confirmed finders first (placed from
@@ -323,7 +331,7 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
     let mut tried: Vec<(usize, [f64; 2], f64, usize)> = Vec::new();
     let mut prepared = Vec::new();
     for (level, inverted, u) in unread {
-        if tried.len() >= MAX_PREPARED {
+        if prepared.len() >= MAX_PREPARED || tried.len() >= MAX_TRIED {
             break;
         }
         let s = u.size as f64;
@@ -340,24 +348,21 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
             continue;
         };
         if let Some(p) = prepare(plane, inverted, &u.homography, u.size) {
-            if std::env::var_os("TM_TRACE").is_some() {
-                eprintln!("prepared level {level} inv {inverted} size {} fit {:.2} centre {centre:?} score {:.3}", u.size, u.fit, p.score);
-            }
             prepared.push((level, u, p));
         }
     }
     prepared.sort_by(|a, b| a.2.score.total_cmp(&b.2.score));
-    for (level, u, p) in prepared.iter().take(MAX_MODELLED) {
-        if let Some(bytes) = p.read() {
-            let scale = f64::from(1u32 << (*level).min(16));
-            let s = u.size as f64;
-            let corners = [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]].map(|q| {
-                let [x, y] = u.homography.map(q);
-                [(x * scale) as f32, (y * scale) as f32]
-            });
-            result.codes.push(code_from_bytes(bytes, corners));
-            return;
-        }
+    // The most code-like first, if code-like at all.
+    let read = prepared
+        .iter()
+        .filter(|p| p.2.score <= MAX_SCORE)
+        .take(MAX_MODELLED)
+        .find_map(|(level, u, p)| Some((*level, *u, p.read()?)));
+    if let Some((level, u, bytes)) = read {
+        let scale = f64::from(1u32 << level.min(16));
+        let corners = corners_of(&u.homography, u.size)
+            .map(|[x, y]| [(x * scale) as f32, (y * scale) as f32]);
+        result.codes.push(code_from_bytes(bytes, corners));
     }
 }
 

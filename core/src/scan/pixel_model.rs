@@ -16,15 +16,15 @@
 //! linear fit of the light and contrast.
 
 use super::blur::Psf;
-use super::homography::ModuleMap;
+use super::homography::{dist, ModuleMap};
 use super::linear::solve;
 use super::plane::Plane;
 
 /// Quiet-zone cells modelled on each side of the code, known light.
 pub const RING: usize = 3;
 /// The most pixels modelled (the model is for small codes: a version-4 code
-/// at 4 pixels per module and its ring is about 40 000).
-const MAX_PIXELS: usize = 160_000;
+/// at 4 pixels per module and its ring, turned 45°, is about 80 000).
+const MAX_PIXELS: usize = 90_000;
 /// The most module cells one pixel's own area covers (more means modules
 /// under a pixel: too small to model).
 const MAX_COVER: usize = 6;
@@ -46,13 +46,64 @@ pub struct Region {
     height: usize,
     /// Cells per side: the code and its ring.
     side: usize,
-    /// Per box pixel: (cell, share) of the cells its area covers, shares
-    /// summing to 1; empty where the pixel is not wholly inside the model.
-    cover: Vec<Vec<(u32, f32)>>,
+    /// Per box pixel: the cells its area covers and their shares, summing
+    /// to 1; empty where the pixel is not wholly inside the model.
+    cover: Vec<Cover>,
     /// Per box pixel: the light polynomial's terms at its place.
     basis: Vec<[f32; BASIS]>,
     /// Per box pixel: its luma, dark modules low whatever the polarity.
     luma: Vec<f32>,
+}
+
+/// The cells one pixel's area covers, and their shares.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cover {
+    /// Cells in use; [`OVERFLOW`] when more than [`MAX_COVER`] were seen.
+    len: u8,
+    cells: [u32; MAX_COVER],
+    shares: [f32; MAX_COVER],
+}
+
+/// [`Cover::len`] of a pixel covering too many cells to model.
+const OVERFLOW: u8 = u8::MAX;
+
+impl Cover {
+    /// Adds one sample of `cell`.
+    fn add(&mut self, cell: u32) {
+        if self.len == OVERFLOW {
+            return;
+        }
+        let n = usize::from(self.len);
+        let cells = self.cells.get(..n).unwrap_or(&[]);
+        match cells.iter().position(|&c| c == cell) {
+            Some(k) => {
+                if let Some(s) = self.shares.get_mut(k) {
+                    *s += 1.0;
+                }
+            }
+            None if n < MAX_COVER => {
+                if let (Some(c), Some(s)) = (self.cells.get_mut(n), self.shares.get_mut(n)) {
+                    (*c, *s) = (cell, 1.0);
+                }
+                self.len += 1;
+            }
+            None => self.len = OVERFLOW,
+        }
+    }
+
+    /// The cells and shares in use (none on overflow).
+    fn entries(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let n = if self.len == OVERFLOW {
+            0
+        } else {
+            usize::from(self.len)
+        };
+        self.cells
+            .iter()
+            .zip(&self.shares)
+            .take(n)
+            .map(|(&c, &s)| (c, s))
+    }
 }
 
 /// One point-spread function's view of a region: per observed pixel, the
@@ -68,15 +119,6 @@ pub struct Observations {
     basis: Vec<[f32; BASIS]>,
     /// The widest spread, in cells, between two cells one pixel sees.
     reach: usize,
-}
-
-/// A fitted model: the darkness of every cell and how well it fits.
-#[derive(Debug, Clone)]
-pub struct Fit {
-    /// Darkness per cell of the code and its ring, row after row.
-    pub darkness: Vec<f32>,
-    /// Root-mean-square residual over the observed pixels, luma levels.
-    pub rms: f64,
 }
 
 impl Region {
@@ -108,14 +150,17 @@ impl Region {
         if width * height > MAX_PIXELS {
             return None;
         }
-        let pitch = ((x1 - x0).max(y1 - y0) / edge).max(0.0);
-        if pitch < 0.5 {
+        // Pixels per module along the code's sides.
+        let pitch = dist(map.map([0.0, 0.0]), map.map([size as f64, 0.0]))
+            .max(dist(map.map([0.0, 0.0]), map.map([0.0, size as f64])))
+            / size as f64;
+        if pitch.is_nan() || pitch < 0.5 {
             return None;
         }
         // Splat sub-module samples, at most half a pixel apart, onto pixels.
         let per_side = ((2.0 * pitch).ceil() as usize).clamp(2, 16);
         let step = 1.0 / per_side as f64;
-        let mut counts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); width * height];
+        let mut cover = vec![Cover::default(); width * height];
         let mut places = vec![[0.0f64; 3]; width * height];
         for cell in 0..side * side {
             let (r, c) = ((cell / side) as f64 - ring, (cell % side) as f64 - ring);
@@ -124,15 +169,12 @@ impl Region {
                     let (u, v) = (c + (b as f64 + 0.5) * step, r + (a as f64 + 0.5) * step);
                     let [x, y] = map.map([u, v]);
                     let (px, py) = ((x + 0.5).floor() - bx as f64, (y + 0.5).floor() - by as f64);
-                    if px < 0.0 || py < 0.0 || px >= width as f64 || py >= height as f64 {
+                    if !(px >= 0.0 && py >= 0.0 && px < width as f64 && py < height as f64) {
                         continue;
                     }
                     let i = py as usize * width + px as usize;
-                    if let Some(list) = counts.get_mut(i) {
-                        match list.iter_mut().find(|e| e.0 == cell as u32) {
-                            Some(e) => e.1 += 1,
-                            None => list.push((cell as u32, 1)),
-                        }
+                    if let Some(entry) = cover.get_mut(i) {
+                        entry.add(cell as u32);
                     }
                     if let Some(p) = places.get_mut(i) {
                         *p = [p[0] + u, p[1] + v, p[2] + 1.0];
@@ -140,31 +182,28 @@ impl Region {
                 }
             }
         }
-        // A pixel is wholly inside when it and its eight neighbours got samples.
-        let sampled = |x: isize, y: isize| -> bool {
+        // A pixel is wholly inside when it and its eight neighbours got
+        // samples; the others are left out.
+        let sampled: Vec<bool> = cover.iter().map(|e| e.len > 0).collect();
+        let was = |x: isize, y: isize| -> bool {
             x >= 0
                 && y >= 0
                 && (x as usize) < width
                 && (y as usize) < height
-                && counts
-                    .get(y as usize * width + x as usize)
-                    .is_some_and(|l| !l.is_empty())
+                && sampled.get(y as usize * width + x as usize) == Some(&true)
         };
         let half = size as f64 / 2.0;
-        let mut cover = vec![Vec::new(); width * height];
         let mut basis = vec![[0.0f32; BASIS]; width * height];
         let mut luma = vec![0.0f32; width * height];
         for i in 0..width * height {
             let (x, y) = ((i % width) as isize, (i / width) as isize);
-            let inside = (-1..=1).all(|dy| (-1..=1).all(|dx| sampled(x + dx, y + dy)));
-            let list = counts.get(i).map(Vec::as_slice).unwrap_or(&[]);
-            if inside && list.len() <= MAX_COVER {
-                let total: u32 = list.iter().map(|e| e.1).sum();
-                if let Some(slot) = cover.get_mut(i) {
-                    *slot = list
-                        .iter()
-                        .map(|&(c, n)| (c, n as f32 / total as f32))
-                        .collect();
+            let inside = (-1..=1).all(|dy| (-1..=1).all(|dx| was(x + dx, y + dy)));
+            if let Some(entry) = cover.get_mut(i) {
+                if inside && entry.len != OVERFLOW {
+                    let total: f32 = entry.shares.iter().take(usize::from(entry.len)).sum();
+                    entry.shares.iter_mut().for_each(|s| *s /= total);
+                } else {
+                    *entry = Cover::default();
                 }
             }
             if let (Some(p), Some(slot)) = (places.get(i), basis.get_mut(i)) {
@@ -227,10 +266,10 @@ impl Region {
                     let Some(list) = self.cover.get(sy as usize * self.width + sx as usize) else {
                         continue 'pixel;
                     };
-                    if list.is_empty() {
+                    if list.len == 0 || list.len == OVERFLOW {
                         continue 'pixel;
                     }
-                    for &(c, share) in list {
+                    for (c, share) in list.entries() {
                         if let Some(k) = known {
                             if k.get(c as usize).copied().flatten().is_none() {
                                 continue 'pixel;
@@ -401,7 +440,14 @@ impl Observations {
 
     /// Fits darkness and light over `rounds` alternations, from `start` (or
     /// known cells as known and the rest undecided); known cells stay fixed.
-    pub fn fit(&self, known: &[Option<f32>], start: Option<&[f32]>, rounds: usize) -> Option<Fit> {
+    /// Returns the darkness of every cell of the code and its ring, row
+    /// after row.
+    pub fn fit(
+        &self,
+        known: &[Option<f32>],
+        start: Option<&[f32]>,
+        rounds: usize,
+    ) -> Option<Vec<f32>> {
         let cells = self.side * self.side;
         let mut darkness: Vec<f32> = match start {
             Some(s) if s.len() == cells => s.to_vec(),
@@ -412,15 +458,12 @@ impl Observations {
                 *d = *k;
             }
         }
-        let mut rms = f64::INFINITY;
         for _ in 0..rounds {
             let blurred = self.blurred(&darkness);
             let light = self.fit_light(&blurred)?;
             self.solve_darkness(&light, known, &mut darkness);
-            let blurred = self.blurred(&darkness);
-            rms = self.rms(&blurred, &self.fit_light(&blurred)?);
         }
-        Some(Fit { darkness, rms })
+        Some(darkness)
     }
 
     /// Bounded least squares for the unknown cells' darkness in [0, 1] with
@@ -604,28 +647,21 @@ mod tests {
         .unwrap();
         let region = Region::new(&plane, false, &map, size).unwrap();
         let known = known_of(region.side(), size);
-        let fit = region.observe(&psf, 1, None).fit(&known, None, 3).unwrap();
         let side = region.side();
-        let wrong = (0..size * size)
-            .filter(|&i| {
-                let (r, c) = (i / size, i % size);
-                (fit.darkness[(r + RING) * side + c + RING] > 0.5) != dark(r, c)
-            })
-            .count();
-        assert_eq!(wrong, 0, "rms {}", fit.rms);
-        // Modelled without the blur, the same pixels fit worse.
-        let sharp_fit = region
-            .observe(&Psf::sharp(), 1, None)
-            .fit(&known, None, 3)
-            .unwrap();
-        assert!(
-            sharp_fit.rms > 2.0 * fit.rms,
-            "{} vs {}",
-            sharp_fit.rms,
-            fit.rms
-        );
+        let wrong_under = |p: &Psf| {
+            let fit = region.observe(p, 1, None).fit(&known, None, 3).unwrap();
+            (0..size * size)
+                .filter(|&i| {
+                    let (r, c) = (i / size, i % size);
+                    (fit[(r + RING) * side + c + RING] > 0.5) != dark(r, c)
+                })
+                .count()
+        };
+        assert_eq!(wrong_under(&psf), 0);
+        // Modelled without the blur, the same pixels read wrong.
+        assert!(wrong_under(&Psf::sharp()) > 20);
         // Known cells alone already tell the streak from no blur.
-        let known_only = |p: &Psf| region.observe(p, 1, Some(&known)).known_fit(&known);
+        let known_only = |p: &Psf| region.observe(p, 1, Some(&known)).known_fit(&known).0;
         assert!(known_only(&psf) < known_only(&Psf::sharp()));
     }
 }

@@ -124,9 +124,10 @@ impl Layout {
         let version = (size - 17) / 4;
         let patterns = patterns(size, version);
         let reserved = |row: usize, col: usize| -> bool {
-            let in_format = (row < 9 && col < 9)
-                || (row + 8 >= size && col < 9)
-                || (row < 9 && col + 8 >= size);
+            // The finders with their separators and format information:
+            // top-left, bottom-left, top-right.
+            let in_format =
+                (col < 9 && (row < 9 || row + 8 >= size)) || (row < 9 && col + 8 >= size);
             let in_version =
                 version >= 7 && ((row < 6 && col + 11 >= size) || (row + 11 >= size && col < 6));
             in_format || in_version || patterns.get(row * size + col).copied().flatten().is_some()
@@ -300,7 +301,8 @@ fn patterns(size: usize, version: usize) -> Vec<Option<bool>> {
     let last = positions.len().saturating_sub(1);
     for (i, &r) in positions.iter().enumerate() {
         for (j, &c) in positions.iter().enumerate() {
-            let on_finder = (i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0);
+            let on_finder =
+                matches!((i, j), (0, 0)) || (i == 0 && j == last) || (i == last && j == 0);
             if on_finder {
                 continue;
             }
