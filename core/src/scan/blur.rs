@@ -139,6 +139,25 @@ impl Psf {
         self.radius
     }
 
+    /// The same kind of blur `factor` times as wide and, for motion, turned
+    /// by `turn` radians.
+    pub fn adjusted(&self, factor: f64, turn: f64) -> Psf {
+        match self.shape {
+            Shape::Sharp => Psf::sharp(),
+            Shape::Defocus(sigma) => Psf::gaussian(sigma * factor),
+            Shape::Motion(length, angle) => Psf::motion(length * factor, angle + turn),
+        }
+    }
+
+    /// How many shape parameters it has: width, and for motion the angle.
+    pub fn parameters(&self) -> usize {
+        match self.shape {
+            Shape::Sharp => 0,
+            Shape::Defocus(_) => 1,
+            Shape::Motion(..) => 2,
+        }
+    }
+
     /// Functions of the same kind a little narrower and wider (and, for
     /// motion, turned a little either way): the candidates' grid is coarse,
     /// and the model is sensitive to a blur's exact width.

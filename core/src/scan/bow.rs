@@ -42,6 +42,30 @@ impl ModuleMap for Bowed {
     }
 }
 
+/// A homography plus a bow along both axes (see [`Bowed`]): what the pixel
+/// model fits to a curved code (`align`).
+#[derive(Debug, Clone, Copy)]
+pub struct Bent {
+    /// The whole-code homography.
+    pub homography: Homography,
+    /// Code size in modules.
+    pub size: usize,
+    /// Signed bow of the columns (sideways as rows go down), modules.
+    pub columns: f64,
+    /// Signed bow of the rows, modules.
+    pub rows: f64,
+}
+
+impl ModuleMap for Bent {
+    fn map(&self, p: Pt) -> Pt {
+        let s = self.size as f64;
+        let half = (s - 7.0) / 2.0;
+        let t = |along: f64| (along - 3.5) * (s - 3.5 - along) / (half * half);
+        self.homography
+            .map([p[0] + self.columns * t(p[1]), p[1] + self.rows * t(p[0])])
+    }
+}
+
 /// The bowed variants of a placement worth trying, shallow first.
 pub fn variants(homography: Homography, size: usize) -> impl Iterator<Item = Bowed> {
     DEPTHS.into_iter().flat_map(move |d| {

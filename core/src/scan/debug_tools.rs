@@ -306,6 +306,52 @@ mod oracle {
             size: n,
         };
         for inverted in [false, true] {
+            if let Ok(start) = std::env::var("TM_DEBUG_NUDGE_FROM") {
+                let c: Vec<[f64; 2]> = start
+                    .split_whitespace()
+                    .map(|p| {
+                        let v: Vec<f64> = p.split(',').map(|x| x.parse().unwrap()).collect();
+                        [v[0], v[1]]
+                    })
+                    .collect();
+                let s = n as f64;
+                let from = Homography::between(
+                    [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]],
+                    [c[0], c[1], c[2], c[3]],
+                )
+                .unwrap();
+                let v: Vec<f64> = std::env::var("TM_DEBUG_PSF")
+                    .unwrap()
+                    .split(':')
+                    .map(|x| x.parse().unwrap())
+                    .collect();
+                let psf = if v.len() == 1 {
+                    crate::scan::blur::Psf::gaussian(v[0])
+                } else {
+                    crate::scan::blur::Psf::motion(v[0], v[1])
+                };
+                let t = std::time::Instant::now();
+                let (got, fitted) =
+                    crate::scan::align::align(&plane, inverted, &from, n, &psf).unwrap();
+                println!("aligned psf {fitted:?}");
+                let err: Vec<[f64; 2]> = crate::scan::model_read::corners_of(&got, n)
+                    .iter()
+                    .zip(crate::scan::model_read::corners_of(&map.flat, n))
+                    .map(|(a, b)| {
+                        [
+                            ((a[0] - b[0]) * 100.0).round() / 100.0,
+                            ((a[1] - b[1]) * 100.0).round() / 100.0,
+                        ]
+                    })
+                    .collect();
+                let read = crate::scan::model_read::prepare(&plane, inverted, &got, n)
+                    .and_then(|p| p.read());
+                println!(
+                    "nudge inverted={inverted} error {err:?} in {:.0} ms, read {}",
+                    t.elapsed().as_secs_f64() * 1e3,
+                    read.is_some()
+                );
+            }
             if std::env::var_os("TM_DEBUG_MODEL").is_some() {
                 let bits: String = want.iter().map(|&d| if d { '1' } else { '0' }).collect();
                 std::env::set_var("TM_DEBUG_TRUTH_BITS", bits);

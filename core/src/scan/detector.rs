@@ -7,8 +7,10 @@ use super::binarize::Bitmap;
 use super::bow;
 use super::decode::code_from_bytes;
 use super::equalize::read_equalized;
-use super::finder::find_finders;
-use super::grid::{anchors, placement, sample_bitmap, sizes, triples, SampledGrid, Triple};
+use super::finder::{find_finders, find_streaked_finders};
+use super::grid::{
+    anchors, nearby_sizes, placement, sample_bitmap, sizes, triples, SampledGrid, Triple,
+};
 use super::grid_decode::decode_bits;
 use super::homography::{Homography, ModuleMap};
 use super::lost_finder::{inferred_triples, Guessing};
@@ -210,6 +212,22 @@ pub fn find_in_bitmap(
         }
     }
     found
+}
+
+/// Small codes whose finders a streak of motion smeared along rows or
+/// columns (see [`find_streaked_finders`]), and codes completed from two
+/// of them, placed for the pixel model (`model_read`) without reading.
+pub fn place_streaked(bitmap: &Bitmap, luma: Luma<'_>) -> Vec<Unread> {
+    let finders = find_streaked_finders(bitmap);
+    let mut out = Vec::new();
+    for t in triples(&finders, MAX_CANDIDATES, MAX_TRIPLES) {
+        place(bitmap, luma, &t, nearby_sizes(&t), &mut out);
+    }
+    let unused = vec![false; finders.len()];
+    for (t, sizes) in inferred_triples(bitmap, &finders, &unused, MAX_INFERRED, Guessing::Blurred) {
+        place(bitmap, luma, &t, sizes, &mut out);
+    }
+    out
 }
 
 /// Places `t` at each of `sizes` up to version 6 as an [`Unread`] code.

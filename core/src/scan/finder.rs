@@ -277,6 +277,147 @@ pub fn find_finders(bitmap: &Bitmap, sparse: bool) -> Vec<Finder> {
     found
 }
 
+/// How far along a streak (modules) a finder's profile must have ended on
+/// at least one side, inside the image: its own half width, three and a
+/// half modules, and the streak's reach.
+const FAR_MODULES: f64 = 7.0;
+
+/// Finder patterns smeared by motion along rows or along columns (a shaken
+/// hand): across the streak a finder keeps its 1:1:3:1:1 profile, along it
+/// the rings merge, so the usual cross-check through the centre fails. Here
+/// each scan line's hit is confirmed instead by the lines one module to
+/// either side, parallel to it: a finder's profile holds over its whole
+/// three-module stone. Lines run along rows and then along columns; the
+/// finders come most-confirmed first.
+pub fn find_streaked_finders(bitmap: &Bitmap) -> Vec<Finder> {
+    let transposed = transpose(bitmap);
+    let mut out = Vec::new();
+    for (grid, swap) in [(bitmap, false), (&transposed, true)] {
+        let mut found: Vec<Finder> = Vec::new();
+        let w = grid.width;
+        let mut runs: Vec<u32> = Vec::with_capacity(w);
+        let mut edges: Vec<u32> = Vec::with_capacity(w + 1);
+        for (y, row) in grid.bits.chunks_exact(w.max(1)).enumerate() {
+            for (counts, cx) in line_hits(row, &mut runs, &mut edges) {
+                let module = f64::from(counts.iter().sum::<u32>()) / 7.0;
+                let reach = module.round().max(1.0) as usize;
+                let holds = |line: Option<usize>| {
+                    line.and_then(|l| grid.bits.get(l * w..(l + 1) * w))
+                        .is_some_and(|r| profile_holds(r, cx, module))
+                };
+                // Texture streaked along the same axis (brushed metal) holds
+                // the profile for good: a finder's ends within a few modules.
+                let far = (FAR_MODULES * module).round() as usize;
+                let lines = grid.height;
+                let ended =
+                    |line: Option<usize>| line.is_some_and(|l| l < lines && !holds(Some(l)));
+                let ends = ended(y.checked_sub(far)) || ended(Some(y + far));
+                if holds(y.checked_sub(reach)) && holds(Some(y + reach)) && ends {
+                    let (x, y) = if swap { (y as f64, cx) } else { (cx, y as f64) };
+                    merge(
+                        &mut found,
+                        Finder {
+                            x,
+                            y,
+                            module,
+                            hits: 1,
+                        },
+                    );
+                }
+            }
+        }
+        out.extend(found);
+    }
+    out.sort_by_key(|f| std::cmp::Reverse(f.hits));
+    out
+}
+
+/// The bitmap with rows and columns swapped.
+fn transpose(bitmap: &Bitmap) -> Bitmap {
+    let (w, h) = (bitmap.width, bitmap.height);
+    let mut bits = vec![0u8; w * h];
+    for (y, row) in bitmap.bits.chunks_exact(w.max(1)).enumerate() {
+        for (x, &b) in row.iter().enumerate() {
+            if let Some(slot) = bits.get_mut(x * h + y) {
+                *slot = b;
+            }
+        }
+    }
+    Bitmap {
+        bits,
+        width: h,
+        height: w,
+    }
+}
+
+/// The strict 1:1:3:1:1 hits along one line: their five runs and the
+/// centre of the middle one.
+fn line_hits(row: &[u8], runs: &mut Vec<u32>, edges: &mut Vec<u32>) -> Vec<([u32; 5], f64)> {
+    let mut hits = Vec::new();
+    let Some(&first) = row.first() else {
+        return hits;
+    };
+    colour_changes(row, edges);
+    edges.push(row.len() as u32);
+    runs.clear();
+    let mut start = 0u32;
+    for &edge in edges.iter() {
+        runs.push(edge - start);
+        start = edge;
+    }
+    let first = usize::from(first == 0);
+    let mut end: u32 = runs.iter().take(first).sum();
+    let mut i = first;
+    while let Some(&[a, b, c, d, e]) = runs.get(i..i + 5) {
+        let counts = [a, b, c, d, e];
+        let stop = end + counts.iter().sum::<u32>();
+        if fits(counts, true) {
+            let [_, _, c2, c3, c4] = counts.map(f64::from);
+            hits.push((counts, f64::from(stop) - c4 - c3 - c2 / 2.0 - 0.5));
+        }
+        end += a + b;
+        i += 2;
+    }
+    hits
+}
+
+/// True when a line shows a finder profile (loosely) centred within half a
+/// module of `centre`, of about `module` pixels per module.
+fn profile_holds(row: &[u8], centre: f64, module: f64) -> bool {
+    let Some(cx) = (centre.round() >= 0.0).then_some(centre.round() as usize) else {
+        return false;
+    };
+    if row.get(cx) != Some(&1) {
+        return false;
+    }
+    // Walk out from the centre: dark (stone), light, dark each way.
+    let run = |step: isize| -> Option<[u32; 3]> {
+        let mut counts = [0u32; 3];
+        let mut i = cx as isize;
+        for (slot, want) in [(0usize, 1u8), (1, 0), (2, 1)] {
+            while let Some(&b) = (i >= 0).then(|| row.get(i as usize)).flatten() {
+                if b != want {
+                    break;
+                }
+                if let Some(c) = counts.get_mut(slot) {
+                    *c += 1;
+                }
+                i += step;
+            }
+        }
+        Some(counts)
+    };
+    let (Some([s1, l1, d1]), Some([s2, l2, d2])) = (run(-1), run(1)) else {
+        return false;
+    };
+    let counts = [d1, l1, s1 + s2 - 1, l2, d2];
+    let total: u32 = counts.iter().sum();
+    let centre_off = (f64::from(s2) - f64::from(s1)) / 2.0;
+    fits(counts, false)
+        && centre_off.abs() <= module / 2.0 + 0.5
+        && f64::from(total) <= 9.0 * module
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +459,69 @@ mod tests {
         }
         assert!(checked > 100, "too few runs fit to compare: {checked}");
         assert!(fits([2, 2, 6, 2, 2], true) && !fits([2, 2, 2, 2, 2], true));
+    }
+
+    /// A bitmap of a rendered, streaked hallmark thresholded at mid-grey,
+    /// with brushed-metal streaks (full-width rows) above and below it.
+    fn streaked_bitmap() -> (Bitmap, [[f64; 2]; 3]) {
+        use crate::scan::blur::Psf;
+        use crate::scan::test_render::{hallmark_modules, render};
+        let (size, dark) = hallmark_modules("TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW");
+        let image = render(
+            &|r, c| dark[r * size + c],
+            size,
+            3,
+            10,
+            &Psf::motion(9.0, 0.0),
+            0.0,
+        );
+        let (w, h) = (image.plane.width, image.plane.height);
+        let mut bits: Vec<u8> = image
+            .plane
+            .data
+            .iter()
+            .map(|&v| u8::from(v < 120))
+            .collect();
+        // Streaks: rows dark, light, dark three times as long, light, dark.
+        for (k, run) in [3usize, 3, 9, 3, 3].iter().enumerate() {
+            let start = 2 + [0, 3, 6, 15, 18][k];
+            for y in start..start + run {
+                for x in 0..w {
+                    bits[y * w + x] = u8::from(k % 2 == 0);
+                }
+            }
+        }
+        let s = size as f64;
+        let centres = [[3.5, 3.5], [s - 3.5, 3.5], [3.5, s - 3.5]].map(|p| image.map.map(p));
+        (
+            Bitmap {
+                bits,
+                width: w,
+                height: h,
+            },
+            centres,
+        )
+    }
+
+    #[test]
+    fn streaked_finders_are_found_across_the_streak() {
+        let (bitmap, centres) = streaked_bitmap();
+        // Along rows nothing survives a streak of three modules.
+        let usual = find_finders(&bitmap, false);
+        assert!(centres
+            .iter()
+            .all(|c| !usual.iter().any(|f| (f.x - c[0]).hypot(f.y - c[1]) < 3.0)));
+        let streaked = find_streaked_finders(&bitmap);
+        for c in centres {
+            assert!(
+                streaked
+                    .iter()
+                    .any(|f| (f.x - c[0]).hypot(f.y - c[1]) < 3.0),
+                "finder at {c:?} not found in {streaked:?}"
+            );
+        }
+        // The brushed-metal streak across the image is not a finder.
+        assert!(streaked.iter().all(|f| f.y > 30.0), "{streaked:?}");
     }
 
     #[test]

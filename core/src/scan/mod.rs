@@ -27,6 +27,7 @@
 //! Every call into rqrr and quircs is wrapped in `catch_unwind` (rqrr panics
 //! on some inputs, upstream issue #54).
 
+mod align;
 mod binarize;
 mod blur;
 mod bow;
@@ -55,6 +56,8 @@ mod resample;
 mod rqrr_baseline;
 mod rqrr_bitmap;
 mod soft_decode;
+#[cfg(test)]
+mod test_render;
 mod webp_luma;
 mod window;
 

@@ -12,7 +12,7 @@
 //! and a half modules read here and nowhere else in the scanner.
 
 use super::blur::{candidates, Psf};
-use super::homography::{dist, Homography, ModuleMap, Pt};
+use super::homography::{dist, ModuleMap, Pt};
 use super::pixel_model::{Observations, Region, RING};
 use super::plane::Plane;
 use super::soft_decode::{Attempt, SoftDecoder};
@@ -39,6 +39,7 @@ pub struct Prepared {
     known: Vec<Option<f32>>,
     ranked: Vec<(f64, Psf)>,
     size: usize,
+    inverted: bool,
     /// How code-like the placement is: the known modules' residual under the
     /// best function over their fitted contrast (lower is better; a code's
     /// own is its noise over its contrast, well under ½).
@@ -51,7 +52,7 @@ pub struct Prepared {
 pub const MAX_SCORE: f64 = 0.3;
 
 /// The corners of a code of `size` modules placed by `h`.
-pub fn corners_of(h: &Homography, size: usize) -> [Pt; 4] {
+pub fn corners_of(h: &impl ModuleMap, size: usize) -> [Pt; 4] {
     let s = size as f64;
     [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]].map(|p| h.map(p))
 }
@@ -111,11 +112,28 @@ pub fn prepare(
         known,
         ranked: ranked.into_iter().map(|(rms, _, psf)| (rms, psf)).collect(),
         size,
+        inverted,
         score,
     })
 }
 
 impl Prepared {
+    /// Puts `psf` first: it was fitted with the placement (see `align`).
+    pub fn prefer(&mut self, psf: Psf) {
+        self.ranked.retain(|(_, p)| *p != psf);
+        self.ranked.insert(0, (0.0, psf));
+    }
+
+    /// True when modelled as light modules on a dark ground.
+    pub fn inverted(&self) -> bool {
+        self.inverted
+    }
+
+    /// The best-ranked point-spread function.
+    pub fn best_psf(&self) -> Option<&Psf> {
+        self.ranked.first().map(|r| &r.1)
+    }
+
     /// Reads the code: the payload bytes, or None.
     pub fn read(&self) -> Option<Vec<u8>> {
         let (side, size) = (self.region.side(), self.size);
@@ -211,4 +229,46 @@ pub fn cell_knowledge(decoder: &SoftDecoder, side: usize) -> Vec<Option<f32>> {
                 .map(|d| f32::from(u8::from(d)))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::test_render::{hallmark_modules, render};
+
+    const TEXT: &str = "TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW";
+
+    #[test]
+    fn reads_a_code_blurred_past_thresholding() {
+        // Defocused by σ = 0.6 module at 3 px per module: a lone dark module
+        // is lighter than the threshold, a lone light one darker.
+        let (size, dark) = hallmark_modules(TEXT);
+        let blur = Psf::gaussian(1.8);
+        let image = render(&|r, c| dark[r * size + c], size, 3, 6, &blur, 60.0);
+        let sampled = crate::scan::resample::resample(&image.plane, false, &image.map, size)
+            .and_then(|g| crate::scan::grid_decode::decode_bits(size, |y, x| g.bit(y, x)));
+        assert_eq!(
+            sampled, None,
+            "thresholding must fail for this test to mean anything"
+        );
+        let prepared = prepare(&image.plane, false, &image.map, size).unwrap();
+        assert!(prepared.score <= MAX_SCORE, "score {}", prepared.score);
+        assert_eq!(prepared.read().as_deref(), Some(TEXT.as_bytes()));
+    }
+
+    #[test]
+    fn texture_scores_unlike_a_code() {
+        // Modules drawn at random where the finders should be: no code.
+        let size = 33;
+        let image = render(
+            &|r, c| (r * 31 + c * 17 + r * c * 7) % 3 == 0,
+            size,
+            3,
+            6,
+            &Psf::gaussian(1.0),
+            0.0,
+        );
+        let prepared = prepare(&image.plane, false, &image.map, size).unwrap();
+        assert!(prepared.score > MAX_SCORE, "score {}", prepared.score);
+    }
 }

@@ -4,12 +4,13 @@
 //! light-on-dark, until something is read; then, for photos, a short hunt for
 //! the partner of a lone certificate or hallmark.
 
+use super::align::align;
 use super::binarize::{binarize, Bitmap, Threshold};
 use super::decode::code_from_bytes;
 use super::detector::{self, Unread};
 use super::homography::dist;
 use super::midrange::{Midrange, MidrangeField};
-use super::model_read::{corners_of, prepare, MAX_SCORE};
+use super::model_read::{corners_of, prepare, Prepared, MAX_SCORE};
 use super::plane::Plane;
 use super::rqrr_bitmap;
 use super::{CodeKind, ScannedCode};
@@ -319,6 +320,10 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
         };
         let found = detector::find_in_bitmap(&bitmap, Some(luma), &[], search);
         merge(found, attempt, result);
+        let streaked = detector::place_streaked(&bitmap, luma);
+        result
+            .unread
+            .extend(streaked.into_iter().map(|u| (coarse, inverted, u)));
     }
     let mut unread = std::mem::take(&mut result.unread);
     // Codes completed from two well-confirmed finders first (placed from
@@ -352,16 +357,25 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
         }
     }
     prepared.sort_by(|a, b| a.2.score.total_cmp(&b.2.score));
-    // The most code-like first, if code-like at all.
-    let read = prepared
+    // The most code-like first, if code-like at all, as placed; then the
+    // most code-like with its placement and blur fitted to its pixels
+    // (costly: a few hundred milliseconds).
+    let worth: Vec<&(usize, Unread, Prepared)> =
+        prepared.iter().filter(|p| p.2.score <= MAX_SCORE).collect();
+    let as_placed = worth
         .iter()
-        .filter(|p| p.2.score <= MAX_SCORE)
         .take(MAX_MODELLED)
-        .find_map(|(level, u, p)| Some((*level, *u, p.read()?)));
-    if let Some((level, u, bytes)) = read {
+        .map(|(level, u, p)| Some((*level, corners_of(&u.homography, u.size), u.size, p.read()?)));
+    let aligned = worth.first().map(|(level, u, p)| {
+        let plane = levels.get(*level)?;
+        let (bent, psf) = align(plane, p.inverted(), &u.homography, u.size, p.best_psf()?)?;
+        let mut again = prepare(plane, p.inverted(), &bent, u.size)?;
+        again.prefer(psf);
+        Some((*level, corners_of(&bent, u.size), u.size, again.read()?))
+    });
+    if let Some((level, corners, _, bytes)) = as_placed.chain(aligned).flatten().next() {
         let scale = f64::from(1u32 << level.min(16));
-        let corners = corners_of(&u.homography, u.size)
-            .map(|[x, y]| [(x * scale) as f32, (y * scale) as f32]);
+        let corners = corners.map(|[x, y]| [(x * scale) as f32, (y * scale) as f32]);
         result.codes.push(code_from_bytes(bytes, corners));
     }
 }

@@ -41,7 +41,8 @@ const SETTLED: f32 = 2e-3;
 /// bounding box covers, shared by every point-spread function tried.
 #[derive(Debug, Clone)]
 pub struct Region {
-    /// The bounding box's size in pixels.
+    /// The bounding box's top-left pixel in the plane, and its size.
+    origin: [usize; 2],
     width: usize,
     height: usize,
     /// Cells per side: the code and its ring.
@@ -117,6 +118,8 @@ pub struct Observations {
     weights: Vec<f32>,
     luma: Vec<f32>,
     basis: Vec<[f32; BASIS]>,
+    /// Each observed pixel's place in the plane.
+    pixels: Vec<[u32; 2]>,
     /// The widest spread, in cells, between two cells one pixel sees.
     reach: usize,
 }
@@ -221,6 +224,7 @@ impl Region {
             }
         }
         Some(Self {
+            origin: [bx, by],
             width,
             height,
             side,
@@ -247,13 +251,19 @@ impl Region {
             weights: Vec::new(),
             luma: Vec::new(),
             basis: Vec::new(),
+            pixels: Vec::new(),
             reach: 0,
         };
         let mut scratch = vec![0.0f32; self.side * self.side];
         let mut touched: Vec<u32> = Vec::new();
         let r = psf.radius() as usize;
-        for y in (r..self.height.saturating_sub(r)).step_by(stride) {
-            'pixel: for x in (r..self.width.saturating_sub(r)).step_by(stride) {
+        // Strides count from the plane's origin, so that two regions of one
+        // plane sample the same pixels.
+        let first =
+            |from: usize, origin: usize| from + (stride - (origin + from) % stride) % stride;
+        let (fy, fx) = (first(r, self.origin[1]), first(r, self.origin[0]));
+        for y in (fy..self.height.saturating_sub(r)).step_by(stride) {
+            'pixel: for x in (fx..self.width.saturating_sub(r)).step_by(stride) {
                 for &c in &touched {
                     if let Some(s) = scratch.get_mut(c as usize) {
                         *s = 0.0;
@@ -303,6 +313,8 @@ impl Region {
                 out.starts.push(out.cells.len());
                 out.luma.push(luma);
                 out.basis.push(basis);
+                out.pixels
+                    .push([(self.origin[0] + x) as u32, (self.origin[1] + y) as u32]);
             }
         }
         out
@@ -343,8 +355,18 @@ impl Observations {
         cells.iter().zip(weights).map(|(&c, &w)| (c as usize, w))
     }
 
+    /// Each observed pixel's place in the plane.
+    pub fn pixels(&self) -> &[[u32; 2]] {
+        &self.pixels
+    }
+
+    /// Each observed pixel's luma (dark modules low).
+    pub fn luma(&self) -> &[f32] {
+        &self.luma
+    }
+
     /// Each pixel's blurred darkness under `darkness`.
-    fn blurred(&self, darkness: &[f32]) -> Vec<f32> {
+    pub fn blurred(&self, darkness: &[f32]) -> Vec<f32> {
         (0..self.len())
             .map(|k| {
                 self.row(k)
@@ -356,7 +378,7 @@ impl Observations {
 
     /// Fits light and contrast to `blurred` (luma = light − contrast ·
     /// blurred); per pixel, the light and contrast, or None when singular.
-    fn fit_light(&self, blurred: &[f32]) -> Option<Vec<(f32, f32)>> {
+    pub fn fit_light(&self, blurred: &[f32]) -> Option<Vec<(f32, f32)>> {
         let n = 2 * BASIS;
         let mut ata = vec![0.0f64; n * n];
         let mut atb = vec![0.0f64; n];
@@ -466,6 +488,15 @@ impl Observations {
         Some(darkness)
     }
 
+    /// The residual's root mean square under `darkness`, the light fitted.
+    pub fn residual(&self, darkness: &[f32]) -> f64 {
+        let blurred = self.blurred(darkness);
+        match self.fit_light(&blurred) {
+            Some(light) => self.rms(&blurred, &light),
+            None => f64::INFINITY,
+        }
+    }
+
     /// Bounded least squares for the unknown cells' darkness in [0, 1] with
     /// light and contrast fixed: projected Gauss-Seidel over the normal
     /// equations, stored as a band of neighbouring cells.
@@ -561,7 +592,7 @@ impl Observations {
 mod tests {
     use super::*;
     use crate::scan::blur::Psf;
-    use crate::scan::homography::Homography;
+    use crate::scan::test_render::render;
 
     /// A version-1 pattern's known cells with the ring (light) and the rest
     /// unknown; the code itself all light except finders.
@@ -584,68 +615,15 @@ mod tests {
         // A 21-module grid of random-looking modules at 3 px per module,
         // blurred along rows by a 7-pixel streak.
         let size = 21;
-        let px = 3usize;
-        let side_px = (size + 2 * RING + 4) * px;
         let layout = crate::scan::qr_layout::Layout::new(size).unwrap();
         let dark = |r: usize, c: usize| -> bool {
             layout
                 .pattern(r * size + c)
                 .unwrap_or((r * 7 + c * 13 + r * c) % 5 < 2)
         };
-        let offset = 2 * px + RING * px;
-        let sharp: Vec<f64> = (0..side_px * side_px)
-            .map(|i| {
-                let (y, x) = (i / side_px, i % side_px);
-                let (r, c) = (
-                    (y as isize - offset as isize) / px as isize,
-                    (x as isize - offset as isize) / px as isize,
-                );
-                let inside =
-                    y >= offset && x >= offset && (r as usize) < size && (c as usize) < size;
-                if inside && dark(r as usize, c as usize) {
-                    40.0
-                } else {
-                    200.0
-                }
-            })
-            .collect();
         let psf = Psf::motion(7.0, 0.0);
-        let data: Vec<u8> = (0..side_px * side_px)
-            .map(|i| {
-                let (y, x) = ((i / side_px) as i32, (i % side_px) as i32);
-                let v: f64 = psf
-                    .taps()
-                    .iter()
-                    .map(|&(dx, dy, w)| {
-                        let (sx, sy) = (
-                            (x - dx).clamp(0, side_px as i32 - 1),
-                            (y - dy).clamp(0, side_px as i32 - 1),
-                        );
-                        f64::from(w) * sharp[sy as usize * side_px + sx as usize]
-                    })
-                    .sum();
-                v.round() as u8
-            })
-            .collect();
-        let plane = Plane {
-            data,
-            width: side_px,
-            height: side_px,
-        };
-        // Pixel centres sit at whole coordinates: pixel x spans x ± ½.
-        let o = offset as f64 - 0.5;
-        let s = (size * px) as f64;
-        let map = Homography::between(
-            [
-                [0.0, 0.0],
-                [size as f64, 0.0],
-                [size as f64, size as f64],
-                [0.0, size as f64],
-            ],
-            [[o, o], [o + s, o], [o + s, o + s], [o, o + s]],
-        )
-        .unwrap();
-        let region = Region::new(&plane, false, &map, size).unwrap();
+        let image = render(&dark, size, 3, RING + 2, &psf, 30.0);
+        let region = Region::new(&image.plane, false, &image.map, size).unwrap();
         let known = known_of(region.side(), size);
         let side = region.side();
         let wrong_under = |p: &Psf| {

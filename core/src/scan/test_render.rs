@@ -1,0 +1,92 @@
+//! Rendering codes for unit tests: modules at a whole number of pixels per
+//! module, a quiet zone, a point-spread function, a light gradient.
+
+use super::blur::Psf;
+use super::homography::Homography;
+use super::plane::Plane;
+
+/// A rendered test image and the module-to-pixel map of its code.
+pub struct Rendered {
+    /// The image.
+    pub plane: Plane,
+    /// Module coordinates to pixels (pixel centres at whole coordinates).
+    pub map: Homography,
+}
+
+/// The modules of `text` at error correction level H (as hallmarks are
+/// rendered), dark = true, and the size.
+pub fn hallmark_modules(text: &str) -> (usize, Vec<bool>) {
+    let code =
+        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::H).unwrap();
+    let dark = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect();
+    (code.width(), dark)
+}
+
+/// Renders a code of `size` modules whose module (row, col) is dark when
+/// `dark` says, at `px` pixels per module with `margin` light modules all
+/// round, dark modules at 40 and light at 200 under a left-to-right light
+/// gradient of `gradient` levels, blurred by `psf`.
+pub fn render(
+    dark: &dyn Fn(usize, usize) -> bool,
+    size: usize,
+    px: usize,
+    margin: usize,
+    psf: &Psf,
+    gradient: f64,
+) -> Rendered {
+    let side = (size + 2 * margin) * px;
+    let offset = margin * px;
+    let sharp: Vec<f64> = (0..side * side)
+        .map(|i| {
+            let (y, x) = (i / side, i % side);
+            let (r, c) = (
+                (y as isize - offset as isize) / px as isize,
+                (x as isize - offset as isize) / px as isize,
+            );
+            let inside = y >= offset && x >= offset && (r as usize) < size && (c as usize) < size;
+            let shade = gradient * x as f64 / side as f64;
+            if inside && dark(r as usize, c as usize) {
+                40.0 + shade / 4.0
+            } else {
+                200.0 - shade
+            }
+        })
+        .collect();
+    let last = side as i32 - 1;
+    let data: Vec<u8> = (0..side * side)
+        .map(|i| {
+            let (y, x) = ((i / side) as i32, (i % side) as i32);
+            let v: f64 = psf
+                .taps()
+                .iter()
+                .map(|&(dx, dy, w)| {
+                    let (sx, sy) = ((x - dx).clamp(0, last), (y - dy).clamp(0, last));
+                    f64::from(w) * sharp[sy as usize * side + sx as usize]
+                })
+                .sum();
+            v.round() as u8
+        })
+        .collect();
+    // Pixel x spans x ± ½, so module 0 starts half a pixel before pixel
+    // `offset`'s centre.
+    let o = offset as f64 - 0.5;
+    let s = (size * px) as f64;
+    let n = size as f64;
+    let map = Homography::between(
+        [[0.0, 0.0], [n, 0.0], [n, n], [0.0, n]],
+        [[o, o], [o + s, o], [o + s, o + s], [o, o + s]],
+    )
+    .unwrap();
+    Rendered {
+        plane: Plane {
+            data,
+            width: side,
+            height: side,
+        },
+        map,
+    }
+}
