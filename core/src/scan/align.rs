@@ -26,15 +26,22 @@ const TRIES: usize = 3;
 /// (its share), turn (radians).
 const CORNER_STEP: f64 = 0.5;
 const BOW_STEP: f64 = 0.25;
+/// A bow tried outright must cut the mean squared residual to this share
+/// of the flat placement's (or the best bow's) to be taken.
+const BOW_GAIN: f64 = 0.95;
 /// Bows tried outright before the derivatives take over, modules.
 const BOW_DEPTHS: [f64; 6] = [-1.2, -0.8, -0.4, 0.4, 0.8, 1.2];
 const WIDTH_STEP: f64 = 0.05;
 const TURN_STEP: f64 = 0.15;
 /// The derivatives are taken on every this-many-th pixel along each axis.
 const JACOBIAN_STRIDE: usize = 2;
+/// Alternations of light and darkness per bow tried outright.
+const SCAN_ROUNDS: usize = 2;
 /// Alternations of light and darkness in the first fit and after a step.
 const FIRST_ROUNDS: usize = 4;
 const STEP_ROUNDS: usize = 2;
+/// Multiples of an accepted step tried further along it.
+const STRETCHES: [f64; 2] = [2.0, 4.0];
 /// Damping to start from (a share of the normal equations' diagonal).
 const DAMPING: f64 = 0.01;
 /// A step moving no corner by more than this (pixels) ends the search.
@@ -158,23 +165,36 @@ pub fn align(
     let mut darkness = base.fit(&known, None, FIRST_ROUNDS)?;
     let mut cost = mean_square(&base, &darkness)?;
     // Bows are too far from flat for derivatives to find: a few are tried
-    // outright first.
+    // outright first, on a quarter of the pixels.
+    let mut scan_cost = sample(&state)
+        .and_then(|seen| {
+            let fit = seen.fit(&known, None, SCAN_ROUNDS)?;
+            mean_square(&seen, &fit)
+        })
+        .unwrap_or(f64::INFINITY);
+    let mut best_bows = state.bows;
     for depth in BOW_DEPTHS {
         for axis in 0..2 {
             let mut trial = state.clone();
             if let Some(b) = trial.bows.get_mut(axis) {
                 *b = depth;
             }
-            let Some(seen) = observe(&trial) else {
+            let Some(seen) = sample(&trial) else {
                 continue;
             };
-            let Some(fit) = seen.fit(&known, None, FIRST_ROUNDS) else {
+            let Some(fit) = seen.fit(&known, None, SCAN_ROUNDS) else {
                 continue;
             };
-            if let Some(c) = mean_square(&seen, &fit).filter(|&c| c < cost) {
-                (state, darkness, cost) = (trial, fit, c);
+            if let Some(c) = mean_square(&seen, &fit).filter(|&c| c < scan_cost * BOW_GAIN) {
+                (best_bows, scan_cost) = (trial.bows, c);
             }
         }
+    }
+    if best_bows != state.bows {
+        state.bows = best_bows;
+        let seen = observe(&state)?;
+        darkness = seen.fit(&known, None, FIRST_ROUNDS)?;
+        cost = mean_square(&seen, &darkness)?;
     }
     let mut damping = DAMPING;
     for _ in 0..ITERATIONS {
@@ -202,29 +222,39 @@ pub fn align(
                 damping *= 4.0;
                 continue;
             };
-            let trial = delta
-                .iter()
-                .enumerate()
-                .fold(state.clone(), |s, (j, &d)| s.moved(j, d));
-            let refit = observe(&trial).and_then(|seen| {
+            // The step, then (held darkness makes Gauss-Newton timid: the
+            // darkness refitted to a misplaced grid hides part of the
+            // misplacement) twice and four times it while each does better.
+            let try_at = |k: f64| -> Option<(State, Vec<f32>, f64)> {
+                let trial = delta
+                    .iter()
+                    .enumerate()
+                    .fold(state.clone(), |s, (j, &d)| s.moved(j, d * k));
+                let seen = observe(&trial)?;
                 let refit = seen.fit(&known, Some(&darkness), STEP_ROUNDS)?;
-                Some((mean_square(&seen, &refit)?, refit))
-            });
-            match refit {
-                Some((trial_cost, refit)) if trial_cost < cost => {
-                    let moved = state
-                        .corners
-                        .iter()
-                        .zip(&trial.corners)
-                        .map(|(a, b)| dist(*a, *b))
-                        .fold(0.0, f64::max);
-                    (state, darkness, cost) = (trial, refit, trial_cost);
-                    damping = (damping / 3.0).max(DAMPING / 10.0);
-                    accepted = moved >= SETTLED;
-                    break;
+                let c = mean_square(&seen, &refit)?;
+                Some((trial, refit, c))
+            };
+            let Some(mut best) = try_at(1.0).filter(|t| t.2 < cost) else {
+                damping *= 4.0;
+                continue;
+            };
+            for k in STRETCHES {
+                match try_at(k) {
+                    Some(t) if t.2 < best.2 => best = t,
+                    _ => break,
                 }
-                _ => damping *= 4.0,
             }
+            let moved = state
+                .corners
+                .iter()
+                .zip(&best.0.corners)
+                .map(|(a, b)| dist(*a, *b))
+                .fold(0.0, f64::max);
+            (state, darkness, cost) = best;
+            damping = (damping / 3.0).max(DAMPING / 10.0);
+            accepted = moved >= SETTLED;
+            break;
         }
         if !accepted {
             break;

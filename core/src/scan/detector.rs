@@ -4,10 +4,11 @@
 use std::cell::OnceCell;
 
 use super::binarize::Bitmap;
+use super::blob_finder::blob_triples;
 use super::bow;
 use super::decode::code_from_bytes;
 use super::equalize::read_equalized;
-use super::finder::{find_finders, find_streaked_finders};
+use super::finder::find_finders;
 use super::grid::{
     anchors, nearby_sizes, placement, sample_bitmap, sizes, triples, SampledGrid, Triple,
 };
@@ -214,18 +215,12 @@ pub fn find_in_bitmap(
     found
 }
 
-/// Small codes whose finders a streak of motion smeared along rows or
-/// columns (see [`find_streaked_finders`]), and codes completed from two
-/// of them, placed for the pixel model (`model_read`) without reading.
-pub fn place_streaked(bitmap: &Bitmap, luma: Luma<'_>) -> Vec<Unread> {
-    let finders = find_streaked_finders(bitmap);
+/// Small codes whose finders defocus has blurred past their rings (see
+/// [`blob_triples`]), placed for the pixel model without reading.
+pub fn place_blobs(bitmap: &Bitmap, luma: Luma<'_>) -> Vec<Unread> {
     let mut out = Vec::new();
-    for t in triples(&finders, MAX_CANDIDATES, MAX_TRIPLES) {
+    for t in blob_triples(luma.plane, luma.inverted) {
         place(bitmap, luma, &t, nearby_sizes(&t), &mut out);
-    }
-    let unused = vec![false; finders.len()];
-    for (t, sizes) in inferred_triples(bitmap, &finders, &unused, MAX_INFERRED, Guessing::Blurred) {
-        place(bitmap, luma, &t, sizes, &mut out);
     }
     out
 }

@@ -29,6 +29,7 @@
 
 mod align;
 mod binarize;
+mod blob_finder;
 mod blur;
 mod bow;
 #[cfg(test)]

@@ -320,10 +320,8 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
         };
         let found = detector::find_in_bitmap(&bitmap, Some(luma), &[], search);
         merge(found, attempt, result);
-        let streaked = detector::place_streaked(&bitmap, luma);
-        result
-            .unread
-            .extend(streaked.into_iter().map(|u| (coarse, inverted, u)));
+        let blurred = detector::place_blobs(&bitmap, luma).into_iter();
+        result.unread.extend(blurred.map(|u| (coarse, inverted, u)));
     }
     let mut unread = std::mem::take(&mut result.unread);
     // Codes completed from two well-confirmed finders first (placed from
