@@ -20,7 +20,7 @@ use super::soft_decode::SoftDecoder;
 /// Ways of moving the corners (see [`moved_by`]).
 const MOVES: usize = 8;
 /// Steps at most, and tries per step with a larger damping.
-const ITERATIONS: usize = 6;
+const ITERATIONS: usize = 8;
 const TRIES: usize = 3;
 /// Finite-difference steps: corners (pixels), bows (modules), blur width
 /// (its share), turn (radians).
