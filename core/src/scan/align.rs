@@ -10,7 +10,7 @@
 
 use super::blur::Psf;
 use super::bow::Bent;
-use super::homography::{dist, Homography, Pt};
+use super::homography::{dist, Homography, ModuleMap, Pt};
 use super::linear::solve;
 use super::model_read::{cell_knowledge, corners_of};
 use super::pixel_model::{Observations, Region};
@@ -33,8 +33,10 @@ const BOW_GAIN: f64 = 0.95;
 const BOW_DEPTHS: [f64; 6] = [-1.2, -0.8, -0.4, 0.4, 0.8, 1.2];
 const WIDTH_STEP: f64 = 0.05;
 const TURN_STEP: f64 = 0.15;
-/// The derivatives are taken on every this-many-th pixel along each axis.
+/// The derivatives are taken on every this-many-th pixel along each axis,
+/// and the fits made on every this-many-th.
 const JACOBIAN_STRIDE: usize = 2;
+const FIT_STRIDE: usize = 2;
 /// Alternations of light and darkness per bow tried outright.
 const SCAN_ROUNDS: usize = 2;
 /// Alternations of light and darkness in the first fit and after a step.
@@ -150,8 +152,9 @@ pub fn align(
         let region = Region::new(plane, inverted, &s.map(size)?, size)?;
         Some(region.observe(&s.psf, stride, None))
     };
-    let observe = |s: &State| observe_every(s, 1);
-    let sample = |s: &State| observe_every(s, JACOBIAN_STRIDE);
+    // Fits (the darkness, and the costs compared) use a quarter of the
+    // pixels; only the derivatives see them all.
+    let sample = |s: &State| observe_every(s, FIT_STRIDE);
     let mut state = State {
         corners: corners_of(h, size),
         bows: [0.0; 2],
@@ -161,11 +164,11 @@ pub fn align(
         let region = Region::new(plane, inverted, h, size)?;
         cell_knowledge(&decoder, region.side())
     };
-    let base = observe(&state)?;
+    let base = sample(&state)?;
     let mut darkness = base.fit(&known, None, FIRST_ROUNDS)?;
     let mut cost = mean_square(&base, &darkness)?;
     // Bows are too far from flat for derivatives to find: a few are tried
-    // outright first, on a quarter of the pixels.
+    // outright first.
     let mut scan_cost = sample(&state)
         .and_then(|seen| {
             let fit = seen.fit(&known, None, SCAN_ROUNDS)?;
@@ -192,14 +195,20 @@ pub fn align(
     }
     if best_bows != state.bows {
         state.bows = best_bows;
-        let seen = observe(&state)?;
+        let seen = sample(&state)?;
         darkness = seen.fit(&known, None, FIRST_ROUNDS)?;
         cost = mean_square(&seen, &darkness)?;
     }
     let mut damping = DAMPING;
     for _ in 0..ITERATIONS {
-        let base = sample(&state)?;
-        let Some((jtj, jtr)) = normal_equations(&base, &state, &darkness, &sample) else {
+        let Some(region) = state
+            .map(size)
+            .and_then(|m| Region::new(plane, inverted, &m, size))
+        else {
+            break;
+        };
+        let base = region.observe(&state.psf, 1, None);
+        let Some((jtj, jtr)) = normal_equations(&region, &base, &state, size, &darkness) else {
             break;
         };
         let n = jtr.len();
@@ -230,7 +239,7 @@ pub fn align(
                     .iter()
                     .enumerate()
                     .fold(state.clone(), |s, (j, &d)| s.moved(j, d * k));
-                let seen = observe(&trial)?;
+                let seen = sample(&trial)?;
                 let refit = seen.fit(&known, Some(&darkness), STEP_ROUNDS)?;
                 let c = mean_square(&seen, &refit)?;
                 Some((trial, refit, c))
@@ -270,17 +279,22 @@ fn mean_square(seen: &Observations, darkness: &[f32]) -> Option<f64> {
     r.is_finite().then_some(r * r)
 }
 
-/// The Gauss-Newton normal equations (JᵀJ, Jᵀr) for all parameters, from
-/// finite differences of the model rendered with `darkness` held.
+/// The Gauss-Newton normal equations (JᵀJ, Jᵀr) for all parameters, the
+/// darkness held. Moving the grid by a small displacement D moves the
+/// rendered image with it (z' ≈ z − ∇z·D), so the geometric parameters'
+/// derivatives come from the rendering's own gradient and each parameter's
+/// displacement at each pixel's module coordinates; only the blur's
+/// parameters are rendered again. Every [`JACOBIAN_STRIDE`]-th pixel along
+/// each axis contributes.
 fn normal_equations(
+    region: &Region,
     base: &Observations,
     state: &State,
+    size: usize,
     darkness: &[f32],
-    observe: &impl Fn(&State) -> Option<Observations>,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let z0 = base.blurred(darkness);
     let light = base.fit_light(&z0)?;
-    // Base pixels by place, to match each moved rendering's pixels.
     let pixels = base.pixels();
     let (x0, y0) = pixels
         .iter()
@@ -290,65 +304,101 @@ fn normal_equations(
         .fold((0, 0), |(x, y), p| (x.max(p[0]), y.max(p[1])));
     let width = (x1.checked_sub(x0)? + 1) as usize;
     let height = (y1.checked_sub(y0)? + 1) as usize;
-    let mut index = vec![usize::MAX; width * height];
-    for (k, p) in pixels.iter().enumerate() {
-        if let Some(slot) = index.get_mut((p[1] - y0) as usize * width + (p[0] - x0) as usize) {
-            *slot = k;
+    let slot = |p: [u32; 2]| -> Option<usize> {
+        (p[0] >= x0 && p[1] >= y0 && p[0] <= x1 && p[1] <= y1)
+            .then(|| (p[1] - y0) as usize * width + (p[0] - x0) as usize)
+    };
+    // The rendering by place, for gradients and for matching the blur's
+    // re-renderings.
+    let mut rendered = vec![f32::NAN; width * height];
+    for (p, &z) in pixels.iter().zip(&z0) {
+        if let Some(v) = slot(*p).and_then(|i| rendered.get_mut(i)) {
+            *v = z;
         }
     }
-    let n = state.parameters();
-    // Columns: the residual's change per unit of each parameter; a pixel a
-    // moved rendering does not see drops out of the system.
-    let mut columns = vec![vec![0.0f64; pixels.len()]; n];
-    let mut usable = vec![true; pixels.len()];
-    for (j, column) in columns.iter_mut().enumerate() {
-        let h = State::step(j);
-        let moved = observe(&state.moved(j, h))?;
-        let z = moved.blurred(darkness);
-        let mut seen = vec![false; pixels.len()];
-        for (p, &zj) in moved.pixels().iter().zip(&z) {
-            if p[0] < x0 || p[1] < y0 || p[0] > x1 || p[1] > y1 {
-                continue;
-            }
-            let Some(&k) = index.get((p[1] - y0) as usize * width + (p[0] - x0) as usize) else {
-                continue;
-            };
-            if let (Some(slot), Some(&zb), Some(&(_, g))) =
-                (column.get_mut(k), z0.get(k), light.get(k))
-            {
-                *slot = -f64::from(g) * f64::from(zj - zb) / h;
-                if let Some(s) = seen.get_mut(k) {
-                    *s = true;
+    let at = |x: i64, y: i64| -> Option<f64> {
+        if x < 0 || y < 0 {
+            return None;
+        }
+        let v = *rendered.get(slot([x as u32, y as u32])?)?;
+        (!v.is_nan()).then_some(f64::from(v))
+    };
+    let map = state.map(size)?;
+    let geometric = MOVES + 2;
+    let moved: Vec<Bent> = (0..geometric)
+        .map(|j| state.moved(j, State::step(j)).map(size))
+        .collect::<Option<_>>()?;
+    let blur_renders: Vec<Vec<f32>> = (geometric..state.parameters())
+        .map(|j| {
+            let psf = state.moved(j, State::step(j)).psf;
+            let seen = region.observe(&psf, 1, None);
+            let z = seen.blurred(darkness);
+            let mut out = vec![f32::NAN; width * height];
+            for (p, v) in seen.pixels().iter().zip(z) {
+                if let Some(o) = slot(*p).and_then(|i| out.get_mut(i)) {
+                    *o = v;
                 }
             }
-        }
-        for (u, s) in usable.iter_mut().zip(seen) {
-            *u &= s;
-        }
-    }
+            out
+        })
+        .collect();
+    let n = state.parameters();
     let mut jtj = vec![0.0f64; n * n];
     let mut jtr = vec![0.0f64; n];
-    for k in (0..pixels.len()).filter(|&k| usable.get(k) == Some(&true)) {
-        let (Some(&(o, g)), Some(&z), Some(&y)) = (light.get(k), z0.get(k), base.luma().get(k))
+    let mut row = vec![0.0f64; n];
+    let stride = JACOBIAN_STRIDE as u32;
+    for (k, p) in pixels.iter().enumerate() {
+        if p[0] % stride != 0 || p[1] % stride != 0 {
+            continue;
+        }
+        let (x, y) = (i64::from(p[0]), i64::from(p[1]));
+        let (Some(xl), Some(xr), Some(yu), Some(yd)) =
+            (at(x - 1, y), at(x + 1, y), at(x, y - 1), at(x, y + 1))
         else {
             continue;
         };
-        let r = f64::from(o - g * z - y);
-        for a in 0..n {
-            let ja = columns
-                .get(a)
-                .and_then(|c| c.get(k))
-                .copied()
-                .unwrap_or(0.0);
+        let gradient = [(xr - xl) / 2.0, (yd - yu) / 2.0];
+        let (Some(&(o, g)), Some(&z), Some(&luma), Some(&uv)) = (
+            light.get(k),
+            z0.get(k),
+            base.luma().get(k),
+            base.coords().get(k),
+        ) else {
+            continue;
+        };
+        let uv = [f64::from(uv[0]), f64::from(uv[1])];
+        let here = map.map(uv);
+        let g = f64::from(g);
+        let mut complete = true;
+        for (j, slot_j) in row.iter_mut().enumerate() {
+            *slot_j = if j < geometric {
+                let there = moved.get(j).map_or(here, |m| m.map(uv));
+                let h = State::step(j);
+                let d = [(there[0] - here[0]) / h, (there[1] - here[1]) / h];
+                g * (gradient[0] * d[0] + gradient[1] * d[1])
+            } else {
+                let v = blur_renders
+                    .get(j - geometric)
+                    .and_then(|r| r.get(slot(*p).unwrap_or(usize::MAX)))
+                    .copied()
+                    .unwrap_or(f32::NAN);
+                if v.is_nan() {
+                    complete = false;
+                    0.0
+                } else {
+                    -g * f64::from(v - z) / State::step(j)
+                }
+            };
+        }
+        if !complete {
+            continue;
+        }
+        let r = f64::from(o - z * g as f32 - luma);
+        for (a, &ja) in row.iter().enumerate() {
             if let Some(v) = jtr.get_mut(a) {
                 *v += ja * r;
             }
-            for b in 0..n {
-                let jb = columns
-                    .get(b)
-                    .and_then(|c| c.get(k))
-                    .copied()
-                    .unwrap_or(0.0);
+            for (b, &jb) in row.iter().enumerate() {
                 if let Some(v) = jtj.get_mut(a * n + b) {
                     *v += ja * jb;
                 }
@@ -357,7 +407,6 @@ fn normal_equations(
     }
     Some((jtj, jtr))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -287,7 +287,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
 /// At most this many unread small codes are prepared for the pixel model
 /// (ranking point-spread functions), and this many of them read.
 const MAX_PREPARED: usize = 4;
-const MAX_MODELLED: usize = 2;
+const MAX_MODELLED: usize = 1;
 /// At most this many placements are looked at for preparing.
 const MAX_TRIED: usize = 24;
 

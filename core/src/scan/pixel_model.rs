@@ -52,6 +52,8 @@ pub struct Region {
     cover: Vec<Cover>,
     /// Per box pixel: the light polynomial's terms at its place.
     basis: Vec<[f32; BASIS]>,
+    /// Per box pixel: the module coordinates (column, row) at its centre.
+    coords: Vec<[f32; 2]>,
     /// Per box pixel: its luma, dark modules low whatever the polarity.
     luma: Vec<f32>,
 }
@@ -120,6 +122,8 @@ pub struct Observations {
     basis: Vec<[f32; BASIS]>,
     /// Each observed pixel's place in the plane.
     pixels: Vec<[u32; 2]>,
+    /// Each observed pixel's module coordinates (column, row).
+    coords: Vec<[f32; 2]>,
     /// The widest spread, in cells, between two cells one pixel sees.
     reach: usize,
 }
@@ -197,6 +201,7 @@ impl Region {
         };
         let half = size as f64 / 2.0;
         let mut basis = vec![[0.0f32; BASIS]; width * height];
+        let mut coords = vec![[0.0f32; 2]; width * height];
         let mut luma = vec![0.0f32; width * height];
         for i in 0..width * height {
             let (x, y) = ((i % width) as isize, (i / width) as isize);
@@ -209,9 +214,13 @@ impl Region {
                     *entry = Cover::default();
                 }
             }
-            if let (Some(p), Some(slot)) = (places.get(i), basis.get_mut(i)) {
+            if let (Some(p), Some(slot), Some(at)) =
+                (places.get(i), basis.get_mut(i), coords.get_mut(i))
+            {
                 if p[2] > 0.0 {
-                    *slot = terms((p[0] / p[2] - half) / half, (p[1] / p[2] - half) / half);
+                    let (u, v) = (p[0] / p[2], p[1] / p[2]);
+                    *slot = terms((u - half) / half, (v - half) / half);
+                    *at = [u as f32, v as f32];
                 }
             }
             let value = plane
@@ -230,6 +239,7 @@ impl Region {
             side,
             cover,
             basis,
+            coords,
             luma,
         })
     }
@@ -252,6 +262,7 @@ impl Region {
             luma: Vec::new(),
             basis: Vec::new(),
             pixels: Vec::new(),
+            coords: Vec::new(),
             reach: 0,
         };
         let mut scratch = vec![0.0f32; self.side * self.side];
@@ -315,6 +326,8 @@ impl Region {
                 out.basis.push(basis);
                 out.pixels
                     .push([(self.origin[0] + x) as u32, (self.origin[1] + y) as u32]);
+                out.coords
+                    .push(self.coords.get(i).copied().unwrap_or([0.0; 2]));
             }
         }
         out
@@ -358,6 +371,11 @@ impl Observations {
     /// Each observed pixel's place in the plane.
     pub fn pixels(&self) -> &[[u32; 2]] {
         &self.pixels
+    }
+
+    /// Each observed pixel's module coordinates (column, row).
+    pub fn coords(&self) -> &[[f32; 2]] {
+        &self.coords
     }
 
     /// Each observed pixel's luma (dark modules low).
