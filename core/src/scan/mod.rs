@@ -20,6 +20,15 @@
 //!   and curved codes) into a grid for `grid_decode` (quircs); `lost_finder`
 //!   completes codes with one finder under glare from the other two.
 //! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback.
+//! - The last resort, for photos where nothing was read (`pipeline`): small
+//!   codes located but unread, completed from two finders (`lost_finder`),
+//!   or found by their finders' radial profile through blur (`blob_finder`)
+//!   are modelled pixel by pixel (`pixel_model`: each pixel as light minus
+//!   contrast times the modules a point-spread function from `blur` brings
+//!   into it, solved by bounded least squares with `linear`), scored by how
+//!   well their known modules fit, read softly with erasures and decision
+//!   feedback (`model_read`, `soft_decode` over `qr_layout`), and, when that
+//!   fails, placed, bent and blurred anew by Levenberg-Marquardt (`align`).
 //! - `decode`: payload bytes to text (UTF-8, Shift_JIS, ISO-8859-1) and kind.
 //! - `diagnose`: what to tell the person when nothing Touchmark was read.
 //! - `rqrr_baseline`: rqrr alone, the benchmark's reference.
