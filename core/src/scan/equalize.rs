@@ -14,8 +14,8 @@
 use super::grid::SampledGrid;
 use super::homography::ModuleMap;
 use super::linear::solve;
-use super::piecewise::alignment_positions;
 use super::plane::Plane;
+use super::qr_layout::Layout;
 use super::resample::{patch_mean, patch_radius};
 
 /// Rounds of kernel fitting and re-deciding; each round's grid is offered to
@@ -31,68 +31,22 @@ const MAX_MISSING_DIV: usize = 8;
 /// Kernel taps.
 const TAPS: usize = (2 * KERNEL_REACH + 1) * (2 * KERNEL_REACH + 1);
 
-/// What is known of a module before reading it: the function patterns and
-/// the quiet zone.
+/// What is known of a module before reading it: the function patterns
+/// (see `qr_layout`) and a one-module ring of quiet zone, row after row of
+/// the code and its ring.
 fn known_modules(size: usize) -> Vec<Option<bool>> {
     let side = size + 2;
-    let mut known = vec![None; side * side];
-    let mut set = |row: isize, col: isize, dark: bool| {
-        let (r, c) = (row + 1, col + 1);
-        if r >= 0 && c >= 0 && (r as usize) < side && (c as usize) < side {
-            if let Some(k) = known.get_mut(r as usize * side + c as usize) {
-                *k = Some(dark);
+    let layout = Layout::new(size);
+    (0..side * side)
+        .map(|i| {
+            let (r, c) = (i / side, i % side);
+            let inside = (1..=size).contains(&r) && (1..=size).contains(&c);
+            if !inside {
+                return Some(false);
             }
-        }
-    };
-    let n = size as isize;
-    // Quiet zone ring.
-    for i in -1..=n {
-        for (row, col) in [(-1, i), (n, i), (i, -1), (i, n)] {
-            set(row, col, false);
-        }
-    }
-    // Finders with their separators.
-    for (r0, c0) in [(0, 0), (0, n - 7), (n - 7, 0)] {
-        for dr in -1isize..=7 {
-            for dc in -1isize..=7 {
-                // Chebyshev distance from the centre: 3×3 stone, light
-                // ring, dark ring, light separator.
-                let d = (dr - 3).abs().max((dc - 3).abs());
-                let dark = d != 2 && d != 4;
-                let (row, col) = (r0 + dr, c0 + dc);
-                if (0..n).contains(&row) && (0..n).contains(&col) {
-                    set(row, col, dark);
-                }
-            }
-        }
-    }
-    // Timing patterns.
-    for i in 8..n - 8 {
-        set(6, i, i % 2 == 0);
-        set(i, 6, i % 2 == 0);
-    }
-    // Alignment patterns (those not overlapping a finder).
-    let version = size.saturating_sub(17) / 4;
-    let positions = alignment_positions(version);
-    let last = positions.len().saturating_sub(1);
-    for (i, &r) in positions.iter().enumerate() {
-        for (j, &c) in positions.iter().enumerate() {
-            let on_finder =
-                matches!((i, j), (0, 0)) || (i == 0 && j == last) || (i == last && j == 0);
-            if on_finder {
-                continue;
-            }
-            for dr in -2isize..=2 {
-                for dc in -2isize..=2 {
-                    let dark = dr.abs().max(dc.abs()) != 1;
-                    set(r as isize + dr, c as isize + dc, dark);
-                }
-            }
-        }
-    }
-    // The dark module beside the bottom-left finder.
-    set(n - 8, 8, true);
-    known
+            layout.as_ref()?.pattern((r - 1) * size + (c - 1))
+        })
+        .collect()
 }
 
 /// The state of one equalization: samples and decisions on the code's

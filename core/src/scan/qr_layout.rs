@@ -324,17 +324,7 @@ fn patterns(size: usize, version: usize) -> Vec<Option<bool>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A rendered code's modules (dark = true) and its size.
-    pub(crate) fn rendered(text: &[u8], level: qrcode::EcLevel) -> (usize, Vec<bool>) {
-        let code = qrcode::QrCode::with_error_correction_level(text, level).unwrap();
-        let dark = code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == qrcode::Color::Dark)
-            .collect();
-        (code.width(), dark)
-    }
+    use crate::scan::test_render::modules;
 
     #[test]
     fn data_modules_hold_every_codeword_bit() {
@@ -350,7 +340,7 @@ mod tests {
 
     #[test]
     fn patterns_match_a_rendered_code() {
-        let (size, dark) = rendered(
+        let (size, dark) = modules(
             b"TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW",
             qrcode::EcLevel::H,
         );
@@ -369,7 +359,7 @@ mod tests {
 
     #[test]
     fn format_is_read_from_both_copies() {
-        let (size, dark) = rendered(b"hello", qrcode::EcLevel::Q);
+        let (size, dark) = modules(b"hello", qrcode::EcLevel::Q);
         let layout = Layout::new(size).unwrap();
         for copy in layout.format_modules() {
             let placed = copy

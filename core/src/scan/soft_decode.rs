@@ -269,16 +269,7 @@ fn decode_block(words: &[(u8, f32)], ec: usize) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rendered(text: &[u8], level: qrcode::EcLevel) -> (usize, Vec<bool>) {
-        let code = qrcode::QrCode::with_error_correction_level(text, level).unwrap();
-        let dark = code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == qrcode::Color::Dark)
-            .collect();
-        (code.width(), dark)
-    }
+    use crate::scan::test_render::modules;
 
     fn soft(dark: &[bool]) -> Vec<f32> {
         dark.iter().map(|&d| if d { 0.9 } else { 0.1 }).collect()
@@ -294,7 +285,7 @@ mod tests {
             qrcode::EcLevel::Q,
             qrcode::EcLevel::H,
         ] {
-            let (size, dark) = rendered(HALLMARK, level);
+            let (size, dark) = modules(HALLMARK, level);
             let mut decoder = SoftDecoder::new(size).unwrap();
             assert_eq!(
                 decoder.attempt(&soft(&dark)),
@@ -339,7 +330,7 @@ mod tests {
     fn unsure_codewords_are_erased() {
         // Version 4-H: four blocks of 25 codewords, 16 for correction: 8
         // errors each at most, or 16 erasures less the spare.
-        let (size, dark) = rendered(HALLMARK, qrcode::EcLevel::H);
+        let (size, dark) = modules(HALLMARK, qrcode::EcLevel::H);
         let layout = Layout::new(size).unwrap();
         let mut values = soft(&dark);
         // 40 codewords wrong (10 per block, interleaved), each barely past the
@@ -359,7 +350,7 @@ mod tests {
 
     #[test]
     fn confident_errors_are_not_erased_and_fail() {
-        let (size, dark) = rendered(HALLMARK, qrcode::EcLevel::H);
+        let (size, dark) = modules(HALLMARK, qrcode::EcLevel::H);
         let layout = Layout::new(size).unwrap();
         let mut values = soft(&dark);
         // The same 40 codewords wrong, but looking surer than the right
@@ -371,7 +362,7 @@ mod tests {
 
     #[test]
     fn half_read_grids_report_their_known_modules() {
-        let (size, dark) = rendered(HALLMARK, qrcode::EcLevel::H);
+        let (size, dark) = modules(HALLMARK, qrcode::EcLevel::H);
         let layout = Layout::new(size).unwrap();
         let mut values = soft(&dark);
         // Block 0 (codewords 0, 4, 8, … in placement order) gets 12 errors
@@ -403,7 +394,7 @@ mod tests {
 
     #[test]
     fn no_format_no_decode() {
-        let (size, dark) = rendered(HALLMARK, qrcode::EcLevel::H);
+        let (size, dark) = modules(HALLMARK, qrcode::EcLevel::H);
         let layout = Layout::new(size).unwrap();
         let mut values = soft(&dark);
         for copy in layout.format_modules() {

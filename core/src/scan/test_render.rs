@@ -13,17 +13,22 @@ pub struct Rendered {
     pub map: Homography,
 }
 
-/// The modules of `text` at error correction level H (as hallmarks are
-/// rendered), dark = true, and the size.
-pub fn hallmark_modules(text: &str) -> (usize, Vec<bool>) {
-    let code =
-        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::H).unwrap();
+/// The size and modules (dark = true, row after row) of `text` encoded at
+/// error correction `level`.
+pub fn modules(text: &[u8], level: qrcode::EcLevel) -> (usize, Vec<bool>) {
+    let code = qrcode::QrCode::with_error_correction_level(text, level).unwrap();
     let dark = code
         .to_colors()
         .into_iter()
         .map(|c| c == qrcode::Color::Dark)
         .collect();
     (code.width(), dark)
+}
+
+/// The modules of `text` at error correction level H, as hallmarks are
+/// rendered.
+pub fn hallmark_modules(text: &str) -> (usize, Vec<bool>) {
+    modules(text.as_bytes(), qrcode::EcLevel::H)
 }
 
 /// Renders a code of `size` modules whose module (row, col) is dark when
