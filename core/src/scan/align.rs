@@ -40,8 +40,8 @@ const FIT_STRIDE: usize = 2;
 /// Alternations of light and darkness per bow tried outright.
 const SCAN_ROUNDS: usize = 2;
 /// Alternations of light and darkness in the first fit and after a step.
-const FIRST_ROUNDS: usize = 4;
-const STEP_ROUNDS: usize = 2;
+const FIRST_ROUNDS: usize = 3;
+const STEP_ROUNDS: usize = 1;
 /// Multiples of an accepted step tried further along it.
 const STRETCHES: [f64; 2] = [2.0, 4.0];
 /// Damping to start from (a share of the normal equations' diagonal).

@@ -27,6 +27,9 @@ const SCALES: usize = 8;
 /// Rings of the radial profile: half a module wide, out to 4½ modules.
 const RING_WIDTH: f64 = 0.5;
 const RINGS: usize = 9;
+/// Candidates are the darkest cells of the grid within this many cells
+/// (half a module each) each way: a stone spans three modules.
+const PEAK_REACH: usize = 2;
 /// Ring means spread over less than this (luma levels, root of the sum of
 /// squares about their mean) count as texture: correlation is discounted.
 const FULL_CONTRAST: f64 = 20.0;
@@ -86,8 +89,8 @@ fn blob_finders(plane: &Plane, inverted: bool) -> Vec<(f64, Finder)> {
             (plane.height - 2 * reach) / step,
         );
         // Darker is larger, whatever the polarity; on a grid half a module
-        // apart, each cell's value and the largest among its 3×3 cells (rows
-        // then columns).
+        // apart, each cell's value and the largest among the cells within
+        // [`PEAK_REACH`] (rows then columns).
         let grid: Vec<i32> = (0..rows * cols)
             .map(|i| {
                 let (x, y) = (reach + (i % cols) * step, reach + (i / cols) * step);
@@ -102,8 +105,8 @@ fn blob_finders(plane: &Plane, inverted: bool) -> Vec<(f64, Finder)> {
         let across: Vec<i32> = (0..rows * cols)
             .map(|i| {
                 let c = i % cols;
-                let lo = i - c.min(1);
-                let hi = i + usize::from(c + 1 < cols);
+                let lo = i - c.min(PEAK_REACH);
+                let hi = i + (cols - 1 - c).min(PEAK_REACH);
                 grid.get(lo..=hi)
                     .and_then(|w| w.iter().max().copied())
                     .unwrap_or(i32::MAX)
@@ -111,17 +114,9 @@ fn blob_finders(plane: &Plane, inverted: bool) -> Vec<(f64, Finder)> {
             .collect();
         let value = |i: usize| grid.get(i).copied().unwrap_or(i32::MIN);
         let largest = |i: usize| {
-            let r = i / cols;
-            let above = if r > 0 { across.get(i - cols) } else { None };
-            let below = if r + 1 < rows {
-                across.get(i + cols)
-            } else {
-                None
-            };
-            [across.get(i), above, below]
-                .into_iter()
-                .flatten()
-                .copied()
+            let (r, c) = (i / cols, i % cols);
+            (r.saturating_sub(PEAK_REACH)..=(r + PEAK_REACH).min(rows - 1))
+                .filter_map(|rr| across.get(rr * cols + c).copied())
                 .max()
                 .unwrap_or(i32::MAX)
         };

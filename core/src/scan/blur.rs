@@ -10,7 +10,7 @@ use std::f64::consts::PI;
 /// The widest spread modelled, in pixels from the centre.
 const MAX_RADIUS: i32 = 14;
 /// Taps lighter than this share of the whole are dropped.
-const MIN_TAP: f64 = 1e-3;
+const MIN_TAP: f64 = 3e-3;
 /// Defocus widths (Gaussian σ) tried, in modules.
 const DEFOCUS_MODULES: [f64; 5] = [0.25, 0.4, 0.55, 0.7, 0.85];
 /// Motion streak lengths tried, in modules.

@@ -147,6 +147,9 @@ impl Prepared {
             .iter()
             .map(|&d| Some(f32::from(u8::from(d > 0.5))))
             .collect();
+        if let Some(bytes) = read_with(&seen, Some(fit), self.decoder.clone(), side, size) {
+            return Some(bytes);
+        }
         let mut reranked: Vec<(f64, &Psf)> = self
             .ranked
             .iter()
@@ -162,9 +165,6 @@ impl Prepared {
             })
             .collect();
         reranked.sort_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some(bytes) = read_with(&seen, Some(fit), self.decoder.clone(), side, size) {
-            return Some(bytes);
-        }
         let (_, second) = reranked.into_iter().find(|(_, p)| *p != first)?;
         read_with(
             &self.region.observe(second, 1, None),
