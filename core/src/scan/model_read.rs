@@ -47,8 +47,10 @@ pub struct Prepared {
 }
 
 /// The largest [`Prepared::score`] worth reading: codes score their noise
-/// over their contrast (0.09–0.12 for the blurred hallmarks read on the
-/// benchmark), chance triples in metal or paper texture 0.4 and up.
+/// over their contrast (0.05–0.2 for the blurred hallmarks of the
+/// benchmark), chance triples in metal or paper texture 0.4 and up (a real
+/// code's finders taken at a wrong size can score like a code: the decoder
+/// then refuses it).
 pub const MAX_SCORE: f64 = 0.3;
 
 /// The corners of a code of `size` modules placed by `h`.
