@@ -20,7 +20,7 @@
 //!   and curved codes) into a grid for `grid_decode` (quircs); `lost_finder`
 //!   completes codes with one finder under glare from the other two.
 //! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback.
-//! - The last resort, for photos where nothing was read (`pipeline`): small
+//! - The last resort, for photos where nothing was read (`last_resort`): small
 //!   codes located but unread, completed from two finders (`lost_finder`),
 //!   or found by their finders' radial profile through blur (`blob_finder`)
 //!   are modelled pixel by pixel (`pixel_model`: each pixel as light minus
@@ -52,6 +52,7 @@ mod grid;
 mod grid_decode;
 mod homography;
 mod image_input;
+mod last_resort;
 mod linear;
 mod lost_finder;
 mod midrange;

@@ -4,13 +4,10 @@
 //! light-on-dark, until something is read; then, for photos, a short hunt for
 //! the partner of a lone certificate or hallmark.
 
-use super::align::align;
 use super::binarize::{binarize, Bitmap, Threshold};
-use super::decode::code_from_bytes;
 use super::detector::{self, Unread};
-use super::homography::dist;
+use super::last_resort::read_most_code_like;
 use super::midrange::{Midrange, MidrangeField};
-use super::model_read::{corners_of, prepare, Prepared, MAX_SCORE};
 use super::plane::Plane;
 use super::rqrr_bitmap;
 use super::{CodeKind, ScannedCode};
@@ -287,28 +284,21 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     (result, coarse)
 }
 
-/// At most this many unread small codes are prepared for the pixel model
-/// (ranking point-spread functions), and this many of them read.
-const MAX_PREPARED: usize = 4;
-const MAX_MODELLED: usize = 1;
-/// At most this many placements are looked at for preparing.
-const MAX_TRIED: usize = 24;
-
-/// The last resort for a photo where nothing was read: small codes located
-/// but unread (and, with one finder lost, completed from the other two, as
-/// the hallmark hunt does) are read by modelling their pixels through blur
-/// (`model_read`), most code-like first.
+/// The last resort for a photo where nothing was read (see `last_resort`):
+/// small codes completed from two finders and codes found by their finders'
+/// radial profile through blur, then the small codes the passes located,
+/// most code-like by timing first.
 fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineResult) {
     let coarse = levels.len().saturating_sub(1);
-    let earlier = result.unread.len();
+    let Some(level) = levels.get(coarse) else {
+        return;
+    };
+    let mut found_here = Vec::new();
     for inverted in [true, false] {
         let attempt = Attempt {
             level: coarse,
             inverted,
             binarizer: MIDRANGE,
-        };
-        let Some(level) = levels.get(coarse) else {
-            return;
         };
         let bitmap = bitmap_for(level, attempt, cache);
         let luma = detector::Luma {
@@ -321,63 +311,20 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
             blurred: true,
             sharp_large_only: false,
         };
-        let found = detector::find_in_bitmap(&bitmap, Some(luma), &[], search);
-        merge(found, attempt, result);
-        let blurred = detector::place_blobs(&bitmap, luma).into_iter();
-        result.unread.extend(blurred.map(|u| (coarse, inverted, u)));
+        let guessed = detector::find_in_bitmap(&bitmap, Some(luma), &[], search).unread;
+        let blobs = detector::place_blobs(&bitmap, luma);
+        found_here.extend(
+            guessed
+                .into_iter()
+                .chain(blobs)
+                .map(|u| (coarse, inverted, u)),
+        );
     }
-    let mut unread = std::mem::take(&mut result.unread);
-    // Codes completed from two well-confirmed finders first (placed from
-    // finders, not chance triples), then the rest by timing fit.
-    let (mut guessed, mut rest) = (unread.split_off(earlier), unread);
-    rest.sort_by(|a, b| b.2.fit.total_cmp(&a.2.fit));
-    guessed.append(&mut rest);
-    let unread = guessed;
-    // The most code-like placements, each once (sizes count apart).
-    let mut tried: Vec<(usize, [f64; 2], f64, usize)> = Vec::new();
-    let mut prepared = Vec::new();
-    for (level, inverted, u) in unread {
-        if prepared.len() >= MAX_PREPARED || tried.len() >= MAX_TRIED {
-            break;
-        }
-        let s = u.size as f64;
-        let centre = u.homography.map([s / 2.0, s / 2.0]);
-        let module = dist(u.homography.map([0.0, 0.0]), u.homography.map([s, 0.0])) / s;
-        let seen = tried
-            .iter()
-            .any(|t| t.0 == level && t.3 == u.size && dist(t.1, centre) < 2.0 * t.2.max(module));
-        if seen {
-            continue;
-        }
-        tried.push((level, centre, module, u.size));
-        let Some(plane) = levels.get(level) else {
-            continue;
-        };
-        if let Some(p) = prepare(plane, inverted, &u.homography, u.size) {
-            prepared.push((level, u, p));
-        }
-    }
-    prepared.sort_by(|a, b| a.2.score.total_cmp(&b.2.score));
-    // The most code-like first, if code-like at all, as placed; then the
-    // most code-like with its placement and blur fitted to its pixels
-    // (costly: a few hundred milliseconds).
-    let worth: Vec<&(usize, Unread, Prepared)> =
-        prepared.iter().filter(|p| p.2.score <= MAX_SCORE).collect();
-    let as_placed = worth
-        .iter()
-        .take(MAX_MODELLED)
-        .map(|(level, u, p)| Some((*level, corners_of(&u.homography, u.size), u.size, p.read()?)));
-    let aligned = worth.first().map(|(level, u, p)| {
-        let plane = levels.get(*level)?;
-        let (bent, psf) = align(plane, p.inverted(), &u.homography, u.size, p.best_psf()?)?;
-        let mut again = prepare(plane, p.inverted(), &bent, u.size)?;
-        again.prefer(psf);
-        Some((*level, corners_of(&bent, u.size), u.size, again.read()?))
-    });
-    if let Some((level, corners, _, bytes)) = as_placed.chain(aligned).flatten().next() {
-        let scale = f64::from(1u32 << level.min(16));
-        let corners = corners.map(|[x, y]| [(x * scale) as f32, (y * scale) as f32]);
-        result.codes.push(code_from_bytes(bytes, corners));
+    let mut earlier = std::mem::take(&mut result.unread);
+    earlier.sort_by(|a, b| b.2.fit.total_cmp(&a.2.fit));
+    found_here.extend(earlier);
+    if let Some(code) = read_most_code_like(levels, found_here) {
+        result.codes.push(code);
     }
 }
 
