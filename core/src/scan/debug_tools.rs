@@ -330,6 +330,8 @@ mod oracle {
                 } else {
                     crate::scan::blur::Psf::motion(v[0], v[1])
                 };
+                let bits: String = want.iter().map(|&d| if d { '1' } else { '0' }).collect();
+                std::env::set_var("TM_DEBUG_TRUTH_BITS", bits);
                 let t = std::time::Instant::now();
                 let (got, fitted) =
                     crate::scan::align::align(&plane, inverted, &from, n, &psf).unwrap();

@@ -184,6 +184,23 @@ impl SoftDecoder {
                 *slot = (value, sure);
             }
         }
+        #[cfg(test)]
+        if let Ok(truth) = std::env::var("TM_DEBUG_TRUTH_BITS") {
+            let want: Vec<bool> = truth.bytes().map(|b| b == b'1').collect();
+            let mut per_block = vec![0usize; self.blocks.len()];
+            for (w, &(b, _)) in self.order.iter().enumerate() {
+                let wrong = self.codeword_modules(w).iter().any(|&i| {
+                    (darkness.get(i).copied().unwrap_or(0.5) > 0.5)
+                        != want.get(i).copied().unwrap_or(false)
+                });
+                if wrong {
+                    if let Some(c) = per_block.get_mut(b) {
+                        *c += 1;
+                    }
+                }
+            }
+            println!("  codewords wrong per block {per_block:?}");
+        }
         let mut progress = false;
         for (state, words) in self.blocks.iter_mut().zip(&received) {
             if state.corrected.is_none() {
