@@ -11,39 +11,10 @@ use super::homography::{Homography, ModuleMap, Pt};
 /// Bow depths tried, in modules at the code's middle, both signs.
 pub const DEPTHS: [f64; 4] = [0.3, 0.6, 1.0, 1.5];
 
-/// A homography plus a parabolic bow that is zero on the finder centres' rows
-/// (or columns) and `depth` modules midway between them.
-#[derive(Debug, Clone, Copy)]
-pub struct Bowed {
-    /// The whole-code homography through the finders.
-    pub homography: Homography,
-    /// Code size in modules.
-    pub size: usize,
-    /// Signed bow depth, modules.
-    pub depth: f64,
-    /// True: columns bow sideways as rows go down; false: rows bow.
-    pub columns: bool,
-}
-
-impl ModuleMap for Bowed {
-    fn map(&self, p: Pt) -> Pt {
-        let s = self.size as f64;
-        let half = (s - 7.0) / 2.0;
-        // Zero at 3.5 and s − 3.5 (finder centres), one in the middle.
-        let along = if self.columns { p[1] } else { p[0] };
-        let t = (along - 3.5) * (s - 3.5 - along) / (half * half);
-        let shift = self.depth * t;
-        let q = if self.columns {
-            [p[0] + shift, p[1]]
-        } else {
-            [p[0], p[1] + shift]
-        };
-        self.homography.map(q)
-    }
-}
-
-/// A homography plus a bow along both axes (see [`Bowed`]): what the pixel
-/// model fits to a curved code (`align`).
+/// A homography plus a parabolic bow along either axis or both, zero on
+/// the finder centres' rows (or columns) and the given depth midway between
+/// them: the thresholded reader tries one axis at a time ([`variants`]),
+/// the pixel model fits both (`align`).
 #[derive(Debug, Clone, Copy)]
 pub struct Bent {
     /// The whole-code homography.
@@ -60,6 +31,7 @@ impl ModuleMap for Bent {
     fn map(&self, p: Pt) -> Pt {
         let s = self.size as f64;
         let half = (s - 7.0) / 2.0;
+        // Zero at 3.5 and s − 3.5 (finder centres), one in the middle.
         let t = |along: f64| (along - 3.5) * (s - 3.5 - along) / (half * half);
         self.homography
             .map([p[0] + self.columns * t(p[1]), p[1] + self.rows * t(p[0])])
@@ -67,13 +39,13 @@ impl ModuleMap for Bent {
 }
 
 /// The bowed variants of a placement worth trying, shallow first.
-pub fn variants(homography: Homography, size: usize) -> impl Iterator<Item = Bowed> {
+pub fn variants(homography: Homography, size: usize) -> impl Iterator<Item = Bent> {
     DEPTHS.into_iter().flat_map(move |d| {
-        [(d, true), (-d, true), (d, false), (-d, false)].map(|(depth, columns)| Bowed {
+        [(d, 0.0), (-d, 0.0), (0.0, d), (0.0, -d)].map(|(columns, rows)| Bent {
             homography,
             size,
-            depth,
             columns,
+            rows,
         })
     })
 }
@@ -91,11 +63,11 @@ mod tests {
             [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]],
         )
         .unwrap();
-        let bow = Bowed {
+        let bow = Bent {
             homography: h,
             size,
-            depth: 1.0,
-            columns: true,
+            columns: 1.0,
+            rows: 0.0,
         };
         for p in [[3.5, 3.5], [s - 3.5, 3.5], [3.5, s - 3.5]] {
             let m = bow.map(p);

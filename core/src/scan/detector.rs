@@ -311,7 +311,7 @@ fn read_sized(
     // The refined placement, when refining moved it, and the bows
     // decoded, best first, each with its fit, for equalizing.
     let mut refined_h: Option<(f64, Homography)> = None;
-    let mut best_bows: Vec<(f64, bow::Bowed)> = Vec::new();
+    let mut best_bows: Vec<(f64, bow::Bent)> = Vec::new();
     let read = read_placed(bitmap, luma, &h, size)
         .or_else(|| {
             // Small codes: anchors nudged to the sharpest grid.
