@@ -13,7 +13,7 @@ use super::bow::Bent;
 use super::homography::{dist, Homography, ModuleMap, Pt};
 use super::linear::solve;
 use super::model_read::{cell_knowledge, corners_of};
-use super::pixel_model::{Observations, Region};
+use super::pixel_model::{Observations, Region, RING};
 use super::plane::Plane;
 use super::soft_decode::SoftDecoder;
 
@@ -160,10 +160,7 @@ pub fn align(
         bows: [0.0; 2],
         psf: psf.clone(),
     };
-    let known = {
-        let region = Region::new(plane, inverted, h, size)?;
-        cell_knowledge(&decoder, region.side())
-    };
+    let known = cell_knowledge(&decoder, size + 2 * RING);
     let base = sample(&state)?;
     let mut darkness = base.fit(&known, None, FIRST_ROUNDS)?;
     let mut cost = mean_square(&base, &darkness)?;
