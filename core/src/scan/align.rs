@@ -404,12 +404,11 @@ fn normal_equations(
     }
     Some((jtj, jtr))
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::test_render::{hallmark_modules, render};
-
-    const TEXT: &str = "TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW";
+    use crate::scan::test_render::{hallmark_modules, render, HALLMARK as TEXT};
 
     #[test]
     fn finds_a_streaked_codes_placement_and_streak() {

@@ -327,11 +327,11 @@ fn square_correlation(
 mod tests {
     use super::*;
     use crate::scan::blur::Psf;
-    use crate::scan::test_render::{hallmark_modules, render};
+    use crate::scan::test_render::{hallmark_modules, render, HALLMARK};
 
     #[test]
     fn finds_finders_defocused_past_their_rings() {
-        let (size, dark) = hallmark_modules("TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW");
+        let (size, dark) = hallmark_modules(HALLMARK);
         // σ = ¾ module at 3 px per module: no 1:1:3:1:1 run survives.
         let image = render(
             &|r, c| dark[r * size + c],

@@ -236,9 +236,7 @@ pub fn cell_knowledge(decoder: &SoftDecoder, side: usize) -> Vec<Option<f32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::test_render::{hallmark_modules, render};
-
-    const TEXT: &str = "TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW";
+    use crate::scan::test_render::{hallmark_modules, render, HALLMARK as TEXT};
 
     #[test]
     fn reads_a_code_blurred_past_thresholding() {

@@ -341,7 +341,7 @@ mod tests {
     #[test]
     fn patterns_match_a_rendered_code() {
         let (size, dark) = modules(
-            b"TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW",
+            crate::scan::test_render::HALLMARK.as_bytes(),
             qrcode::EcLevel::H,
         );
         let layout = Layout::new(size).unwrap();

@@ -292,7 +292,7 @@ mod tests {
         dark.iter().map(|&d| if d { 0.9 } else { 0.1 }).collect()
     }
 
-    const HALLMARK: &[u8] = b"TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW";
+    const HALLMARK: &[u8] = crate::scan::test_render::HALLMARK.as_bytes();
 
     #[test]
     fn clean_grids_decode_at_every_level() {

@@ -5,6 +5,9 @@ use super::blur::Psf;
 use super::homography::Homography;
 use super::plane::Plane;
 
+/// A hallmark payload as the issuer toolkit writes them (version 4 at H).
+pub const HALLMARK: &str = "TMH1:ORX-2023-6192:2KSD6AMPGB5GIVTDZ3GSBYV3BW";
+
 /// A rendered test image and the module-to-pixel map of its code.
 pub struct Rendered {
     /// The image.
