@@ -114,6 +114,28 @@ pub struct Unread {
     pub fit: f64,
 }
 
+impl Unread {
+    /// The same finders read as a code of `size` modules: the module grid
+    /// stretched about the finders' centres (3.5 modules in from each
+    /// corner), so that they stay where they were found. Blur hides the
+    /// timing patterns that tell one size from another.
+    pub fn resized(&self, size: usize) -> Option<Unread> {
+        if size == self.size {
+            return Some(*self);
+        }
+        let stretch = (self.size as f64 - 7.0) / (size as f64 - 7.0);
+        let old = |u: f64| 3.5 + (u - 3.5) * stretch;
+        let s = size as f64;
+        let from = [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]];
+        let to = from.map(|[u, v]| self.homography.map([old(u), old(v)]));
+        Some(Unread {
+            homography: Homography::between(from, to)?,
+            size,
+            fit: self.fit,
+        })
+    }
+}
+
 /// How a bitmap is searched.
 #[derive(Debug, Clone, Copy)]
 pub struct Search {

@@ -138,10 +138,23 @@ impl Prepared {
 
     /// Reads the code: the payload bytes, or None.
     pub fn read(&self) -> Option<Vec<u8>> {
-        let (side, size) = (self.region.side(), self.size);
-        let (_, first) = self.ranked.first()?;
+        self.read_judged().0
+    }
+
+    /// Reads the code: the payload bytes, or None; and how well the first
+    /// fit's modules, each decided dark or light, explain the pixels (the
+    /// residual over the contrast). The decided modules tell placements
+    /// apart better than [`Prepared::score`]: a wrong size or place keeps
+    /// the finders where they are, but no code of its modules draws the
+    /// picture.
+    pub fn read_judged(&self) -> (Option<Vec<u8>>, f64) {
+        let Some((_, first)) = self.ranked.first() else {
+            return (None, f64::INFINITY);
+        };
         let seen = self.region.observe(first, 1, None);
-        let fit = seen.fit(&self.known, None, FIRST_ROUNDS)?;
+        let Some(fit) = seen.fit(&self.known, None, FIRST_ROUNDS) else {
+            return (None, f64::INFINITY);
+        };
         // Every cell decided as the first fit says: a fairer test of the
         // other functions than the known cells alone (far more pixels see
         // only decided cells), though the decisions lean towards the first.
@@ -149,7 +162,25 @@ impl Prepared {
             .iter()
             .map(|&d| Some(f32::from(u8::from(d > 0.5))))
             .collect();
-        if let Some(bytes) = read_with(&seen, Some(fit), self.decoder.clone(), side, size) {
+        let (rms, contrast) = seen.known_fit(&decided);
+        let judged = if contrast > 1.0 {
+            rms / contrast
+        } else {
+            f64::INFINITY
+        };
+        (self.read_fitted(&seen, fit, &decided), judged)
+    }
+
+    /// Reads from the first function's fit, then the runner-up's.
+    fn read_fitted(
+        &self,
+        seen: &Observations,
+        fit: Vec<f32>,
+        decided: &[Option<f32>],
+    ) -> Option<Vec<u8>> {
+        let (side, size) = (self.region.side(), self.size);
+        let (_, first) = self.ranked.first()?;
+        if let Some(bytes) = read_with(seen, Some(fit), self.decoder.clone(), side, size) {
             return Some(bytes);
         }
         let mut reranked: Vec<(f64, &Psf)> = self
@@ -160,7 +191,7 @@ impl Prepared {
                 (
                     self.region
                         .observe(psf, RANK_STRIDE, None)
-                        .known_fit(&decided)
+                        .known_fit(decided)
                         .0,
                     psf,
                 )

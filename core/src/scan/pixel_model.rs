@@ -520,80 +520,23 @@ impl Observations {
 
     /// Bounded least squares for the unknown cells' darkness in [0, 1] with
     /// light and contrast fixed: projected Gauss-Seidel over the normal
-    /// equations, stored as a band of neighbouring cells.
+    /// equations.
     fn solve_darkness(&self, light: &[(f32, f32)], known: &[Option<f32>], darkness: &mut [f32]) {
-        let side = self.side;
-        let reach = self.reach;
-        let width = 2 * reach + 1;
-        let band = width * width;
-        let cells = side * side;
-        let mut normal = vec![0.0f32; cells * band];
-        let mut rhs = vec![0.0f32; cells];
-        // Per pixel: each cell seen, its row and column, its weight times
-        // the local contrast.
-        let mut row: Vec<(usize, usize, usize, f32)> = Vec::new();
-        for (k, (&(o, g), &y)) in light.iter().zip(&self.luma).enumerate() {
-            row.clear();
-            row.extend(self.row(k).map(|(c, w)| (c, c / side, c % side, g * w)));
-            for &(a, ar, ac, ga) in &row {
-                // Known cells are never solved for: their own rows of the
-                // normal equations are not needed.
-                if known.get(a).copied().flatten().is_some() {
-                    continue;
-                }
-                if let Some(v) = rhs.get_mut(a) {
-                    *v += ga * (o - y);
-                }
-                let Some(coupling) = normal.get_mut(a * band..(a + 1) * band) else {
-                    continue;
-                };
-                for &(_, br, bc, gb) in &row {
-                    // Within `reach` by construction of `reach`.
-                    let at = (br + reach - ar) * width + (bc + reach - ac);
-                    if let Some(slot) = coupling.get_mut(at) {
-                        *slot += ga * gb;
-                    }
-                }
-            }
-        }
-        // Darkness in a grid padded by `reach` all round, so that every
-        // band row is one contiguous slice.
-        let padded_side = side + 2 * reach;
-        let mut padded = vec![0.0f32; padded_side * padded_side];
-        for (a, &d) in darkness.iter().enumerate() {
-            if let Some(slot) = padded.get_mut((a / side + reach) * padded_side + a % side + reach)
-            {
-                *slot = d;
-            }
-        }
-        let centre = band / 2;
+        let normal = Normal::new(self, light, known);
+        let mut padded = normal.pad(darkness);
         for _ in 0..MAX_SWEEPS {
             let mut moved = 0.0f32;
-            for a in 0..cells {
-                if known.get(a).copied().flatten().is_some() {
-                    continue;
-                }
-                let Some(coupling) = normal.get(a * band..(a + 1) * band) else {
-                    continue;
-                };
-                let own = coupling.get(centre).copied().unwrap_or(0.0);
+            for a in normal.unknown() {
+                let own = normal.own(a);
                 if own <= 1e-6 {
                     continue;
                 }
-                let (ar, ac) = (a / side, a % side);
-                let here = (ar + reach) * padded_side + ac + reach;
-                let mut all = 0.0f32;
-                for (dr, weights) in coupling.chunks_exact(width).enumerate() {
-                    let start = (ar + dr) * padded_side + ac;
-                    if let Some(values) = padded.get(start..start + width) {
-                        all += weights.iter().zip(values).map(|(w, v)| w * v).sum::<f32>();
-                    }
-                }
-                let Some(d) = padded.get_mut(here) else {
+                let all = normal.product(a, &padded);
+                let Some(d) = padded.get_mut(normal.padded_index(a)) else {
                     continue;
                 };
                 let others = all - own * *d;
-                let value = ((rhs.get(a).copied().unwrap_or(0.0) - others) / own).clamp(0.0, 1.0);
+                let value = ((normal.rhs(a) - others) / own).clamp(0.0, 1.0);
                 moved = moved.max((value - *d).abs());
                 *d = value;
             }
@@ -601,11 +544,129 @@ impl Observations {
                 break;
             }
         }
+        normal.unpad(&padded, darkness);
+    }
+}
+
+/// The normal equations of the darkness of the unknown cells with light and
+/// contrast fixed, stored as a band of neighbouring cells (`reach` each
+/// way), and the cells' darkness kept in a grid padded by `reach` all round
+/// so that every band row is one contiguous slice.
+struct Normal {
+    side: usize,
+    reach: usize,
+    /// Band width along each axis: 2 · reach + 1.
+    width: usize,
+    coupling: Vec<f32>,
+    rhs: Vec<f32>,
+    unknown: Vec<usize>,
+}
+
+impl Normal {
+    fn new(seen: &Observations, light: &[(f32, f32)], known: &[Option<f32>]) -> Self {
+        let side = seen.side;
+        let reach = seen.reach;
+        let width = 2 * reach + 1;
+        let band = width * width;
+        let cells = side * side;
+        let is_known = |a: usize| known.get(a).copied().flatten().is_some();
+        let mut coupling = vec![0.0f32; cells * band];
+        let mut rhs = vec![0.0f32; cells];
+        // Per pixel: each cell seen, its row and column, its weight times
+        // the local contrast.
+        let mut row: Vec<(usize, usize, usize, f32)> = Vec::new();
+        for (k, (&(o, g), &y)) in light.iter().zip(&seen.luma).enumerate() {
+            row.clear();
+            row.extend(seen.row(k).map(|(c, w)| (c, c / side, c % side, g * w)));
+            for &(a, ar, ac, ga) in &row {
+                // Known cells are never solved for: their own rows of the
+                // normal equations are not needed.
+                if is_known(a) {
+                    continue;
+                }
+                if let Some(v) = rhs.get_mut(a) {
+                    *v += ga * (o - y);
+                }
+                let Some(band_row) = coupling.get_mut(a * band..(a + 1) * band) else {
+                    continue;
+                };
+                for &(_, br, bc, gb) in &row {
+                    // Within `reach` by construction of `reach`.
+                    let at = (br + reach - ar) * width + (bc + reach - ac);
+                    if let Some(slot) = band_row.get_mut(at) {
+                        *slot += ga * gb;
+                    }
+                }
+            }
+        }
+        Self {
+            side,
+            reach,
+            width,
+            coupling,
+            rhs,
+            unknown: (0..cells).filter(|&a| !is_known(a)).collect(),
+        }
+    }
+
+    /// The cells solved for.
+    fn unknown(&self) -> impl Iterator<Item = usize> + '_ {
+        self.unknown.iter().copied()
+    }
+
+    fn padded_side(&self) -> usize {
+        self.side + 2 * self.reach
+    }
+
+    fn padded_index(&self, a: usize) -> usize {
+        (a / self.side + self.reach) * self.padded_side() + a % self.side + self.reach
+    }
+
+    fn pad(&self, darkness: &[f32]) -> Vec<f32> {
+        let mut padded = vec![0.0f32; self.padded_side() * self.padded_side()];
+        for (a, &d) in darkness.iter().enumerate() {
+            if let Some(slot) = padded.get_mut(self.padded_index(a)) {
+                *slot = d;
+            }
+        }
+        padded
+    }
+
+    fn unpad(&self, padded: &[f32], darkness: &mut [f32]) {
         for (a, d) in darkness.iter_mut().enumerate() {
-            if let Some(&v) = padded.get((a / side + reach) * padded_side + a % side + reach) {
+            if let Some(&v) = padded.get(self.padded_index(a)) {
                 *d = v;
             }
         }
+    }
+
+    fn band(&self, a: usize) -> &[f32] {
+        let band = self.width * self.width;
+        self.coupling.get(a * band..(a + 1) * band).unwrap_or(&[])
+    }
+
+    /// Cell `a`'s own coefficient.
+    fn own(&self, a: usize) -> f32 {
+        let band = self.band(a);
+        band.get(band.len() / 2).copied().unwrap_or(0.0)
+    }
+
+    fn rhs(&self, a: usize) -> f32 {
+        self.rhs.get(a).copied().unwrap_or(0.0)
+    }
+
+    /// Row `a` of the normal matrix times the padded darkness.
+    fn product(&self, a: usize, padded: &[f32]) -> f32 {
+        let (ar, ac) = (a / self.side, a % self.side);
+        let padded_side = self.padded_side();
+        let mut all = 0.0f32;
+        for (dr, weights) in self.band(a).chunks_exact(self.width).enumerate() {
+            let start = (ar + dr) * padded_side + ac;
+            if let Some(values) = padded.get(start..start + self.width) {
+                all += weights.iter().zip(values).map(|(w, v)| w * v).sum::<f32>();
+            }
+        }
+        all
     }
 }
 

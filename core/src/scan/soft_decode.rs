@@ -200,6 +200,39 @@ impl SoftDecoder {
                 }
             }
             println!("  codewords wrong per block {per_block:?}");
+            // Per block: the sureness ranks (0 = least sure) of the wrong
+            // codewords, and the best erasure count's margin.
+            for (b, words) in received.iter().enumerate() {
+                let mut rank: Vec<usize> = (0..words.len()).collect();
+                rank.sort_by(|&x, &y| words[x].1.total_cmp(&words[y].1));
+                let wrong_at: Vec<bool> = (0..words.len())
+                    .map(|j| {
+                        self.order.iter().enumerate().any(|(w, &(bb, jj))| {
+                            bb == b
+                                && jj == j
+                                && self.codeword_modules(w).iter().any(|&i| {
+                                    (darkness.get(i).copied().unwrap_or(0.5) > 0.5)
+                                        != want.get(i).copied().unwrap_or(false)
+                                })
+                        })
+                    })
+                    .collect();
+                let ranks: Vec<usize> = rank
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &j)| wrong_at[j])
+                    .map(|(r, _)| r)
+                    .collect();
+                let ec = self.blocks[b].shape.ec();
+                let best = (0..=ec)
+                    .map(|e| {
+                        let outside = ranks.iter().filter(|&&r| r >= e).count();
+                        ec as isize - (2 * outside + e) as isize
+                    })
+                    .max()
+                    .unwrap_or(0);
+                println!("    block {b}: wrong ranks {ranks:?} best spare {best}");
+            }
         }
         let mut progress = false;
         for (state, words) in self.blocks.iter_mut().zip(&received) {
