@@ -68,6 +68,93 @@ pub fn blob_triples(plane: &Plane, inverted: bool) -> Vec<Triple> {
     out.into_iter().take(KEPT_TRIPLES).map(|(_, t)| t).collect()
 }
 
+/// The place within `reach` modules of `guess` most like a finder of
+/// `module` pixels per module, and its score (the radial profile's
+/// discounted correlation); None when no place there scores [`MIN_SCORE`].
+/// Of the places that score, the darkest centre stone wins (its profile
+/// alone rates places beside a finder about as high as the finder). Snaps a finder guessed from two others, which perspective
+/// and blur put modules off, onto the finder itself.
+pub fn snap(
+    plane: &Plane,
+    inverted: bool,
+    guess: [f64; 2],
+    module: f64,
+    reach: f64,
+) -> Option<(f64, [f64; 2])> {
+    if !(module.is_finite() && module > 0.0 && guess.iter().all(|v| v.is_finite())) {
+        return None;
+    }
+    let outer = (RINGS as f64 * RING_WIDTH * module).ceil() as usize + 1;
+    let span = (reach * module).ceil() as usize;
+    let (gx, gy) = (guess[0].round() as i64, guess[1].round() as i64);
+    let clip = |v: i64, len: usize| v.clamp(0, len as i64) as usize;
+    let margin = (span + outer) as i64;
+    let (x0, x1) = (
+        clip(gx - margin, plane.width),
+        clip(gx + margin + 1, plane.width),
+    );
+    let (y0, y1) = (
+        clip(gy - margin, plane.height),
+        clip(gy + margin + 1, plane.height),
+    );
+    let sums = PatchSums::new(plane, x0, y0, x1, y1)?;
+    let template = finder_profile();
+    let rings = RingTable::new(module);
+    let halves = SQUARE_RINGS.map(|b| (b * module).round().max(1.0) as usize);
+    let step = ((module / 2.0).floor() as i64).max(1);
+    let fits = |x: i64, y: i64| {
+        x >= outer as i64
+            && y >= outer as i64
+            && ((x as usize) + outer) < plane.width
+            && ((y as usize) + outer) < plane.height
+    };
+    let judge = |x: i64, y: i64| -> Option<f64> {
+        if !fits(x, y) {
+            return None;
+        }
+        let at = [x as usize, y as usize];
+        (square_correlation(&sums, inverted, at, halves) >= MIN_SQUARE)
+            .then(|| rings.judge(plane, inverted, at, &template))
+    };
+    let span = span as i64;
+    // Among finder-like places, the darkest stone: a finder's is three
+    // modules square, all dark; places beside it see its rings as well.
+    let stone_half = (1.5 * module).round().max(1.0) as usize;
+    let darkness = |x: i64, y: i64| {
+        let mean = sums
+            .mean([x as f64, y as f64], stone_half)
+            .unwrap_or(f64::NAN);
+        if inverted {
+            mean
+        } else {
+            255.0 - mean
+        }
+    };
+    let consider = |best: &mut Option<(f64, f64, [i64; 2])>, x: i64, y: i64| {
+        if let Some(score) = judge(x, y) {
+            let dark = darkness(x, y);
+            if score >= MIN_SCORE && best.is_none_or(|b| dark > b.0) {
+                *best = Some((dark, score, [x, y]));
+            }
+        }
+    };
+    let mut best = None;
+    for dy in (-span..=span).step_by(step as usize) {
+        for dx in (-span..=span).step_by(step as usize) {
+            consider(&mut best, gx + dx, gy + dy);
+        }
+    }
+    // Then pixel by pixel around the best of the coarse grid.
+    if let Some((_, _, [bx, by])) = best {
+        for dy in 1 - step..step {
+            for dx in 1 - step..step {
+                consider(&mut best, bx + dx, by + dy);
+            }
+        }
+    }
+    best.map(|(_, score, [x, y])| (score, [x as f64, y as f64]))
+}
+
 /// Finder candidates with their scores, the best [`PER_SCALE`] of each
 /// module size (scores of different sizes do not compare).
 fn blob_finders(plane: &Plane, inverted: bool) -> Vec<(f64, Finder)> {
@@ -368,5 +455,30 @@ mod tests {
             "{want:?} not among {:?}",
             best.iter().map(|t| t.centres).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn snaps_a_guess_modules_off_onto_its_finder() {
+        let (size, dark) = hallmark_modules(HALLMARK);
+        let image = render(
+            &|r, c| dark[r * size + c],
+            size,
+            4,
+            8,
+            &Psf::gaussian(2.0),
+            30.0,
+        );
+        let s = size as f64;
+        let finder = image.map.map([s - 3.5, 3.5]);
+        // Three modules off along each axis, as a square guess is when
+        // perspective shortens one side.
+        let guess = [finder[0] - 12.0, finder[1] + 12.0];
+        let (score, at) = snap(&image.plane, false, guess, 4.0, 4.0).unwrap();
+        assert!(score >= MIN_SCORE);
+        let off = (at[0] - finder[0]).hypot(at[1] - finder[1]);
+        assert!(off <= 1.5, "snapped to {at:?}, finder at {finder:?}");
+        // Nothing finder-like in the quiet zone's corner beyond the code.
+        let corner = image.map.map([-3.0, s + 6.0]);
+        assert_eq!(snap(&image.plane, false, corner, 4.0, 1.0), None);
     }
 }

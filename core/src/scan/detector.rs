@@ -220,12 +220,15 @@ pub fn find_in_bitmap(
     if found.codes.is_empty() && search.guess_lost {
         if let Some(l) = luma {
             let guessing = if search.blurred {
-                Guessing::Blurred
+                Guessing::Blurred {
+                    plane: l.plane,
+                    inverted: l.inverted,
+                }
             } else {
                 Guessing::Sharp
             };
             for (t, sizes) in inferred_triples(bitmap, &finders, &used, MAX_INFERRED, guessing) {
-                if guessing == Guessing::Blurred {
+                if search.blurred {
                     // Placed only: the pixel model reads them.
                     place(bitmap, l, &t, sizes, &mut found.unread);
                     continue;

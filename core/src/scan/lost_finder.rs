@@ -6,13 +6,17 @@
 //! patterns it implies stand well above chance, best first.
 //!
 //! Guessing assumes a square code (no strong perspective) and finder centres
-//! good to a fraction of a module: on blurred codes, whose finder centres
-//! drift, the guessed corner is too far off for the timing patterns (the
-//! synthetic hallmarks with a finder merged into the data still fail).
+//! good to a fraction of a module. For the thresholded readers the guess
+//! stands as made; for the pixel model it is first snapped onto the most
+//! finder-like place within a few modules (`blob_finder::snap`), which
+//! reads codes whose perspective put the square guess 3–4 modules off
+//! (three of a fresh 120-hallmark set, `scan-bench/RESULTS.md`).
 
 use super::binarize::Bitmap;
+use super::blob_finder::snap;
 use super::finder::Finder;
 use super::grid::{implied_version, nearby_sizes, timing_score_within, triple, Triple};
+use super::plane::Plane;
 
 /// The member index a guessed finder stands for (no candidate: it marks no
 /// real finder as used).
@@ -40,18 +44,29 @@ const MIN_STANDING: f64 = 2.0;
 const MIN_BLURRED_HITS: u32 = 2;
 
 /// How guesses are made and judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Guessing {
+#[derive(Debug, Clone, Copy)]
+pub enum Guessing<'a> {
     /// For reading thresholded grids: kept when the timing patterns stand
     /// out (see [`MIN_STANDING`]); the two best sizes.
     Sharp,
     /// For the pixel model (`model_read`), which judges placements itself:
     /// blur flattens timing patterns, so only well-confirmed finders pair
-    /// up, guesses are judged by a dark centre stone inside a lighter ring
-    /// (what a finder keeps under blur), and every size near the one the
+    /// up, each guess is snapped to the most finder-like place within
+    /// [`SNAP_REACH`] modules of the luma `plane` (perspective puts it
+    /// modules off) and judged by its radial profile (`blob_finder`), or
+    /// where none is, by a dark centre stone inside a lighter ring of the
+    /// bitmap (what a finder keeps under blur); every size near the one the
     /// finders imply is kept.
-    Blurred,
+    Blurred {
+        /// The luma the bitmap was made from.
+        plane: &'a Plane,
+        /// Light modules on a dark ground.
+        inverted: bool,
+    },
 }
+
+/// How far (modules) a guessed finder is looked for around its guess.
+const SNAP_REACH: f64 = 4.0;
 
 /// Where the third finder of a code lies if `a` and `b` are two of its
 /// finders: the two diagonal guesses, then the four along a side.
@@ -138,9 +153,8 @@ pub fn inferred_triples(
     let n = finders.len().min(MAX_PAIRED);
     let strong = |k: usize| finders.get(k).is_some_and(|f| f.hits >= MIN_BLURRED_HITS);
     let mut out: Vec<(f64, Triple, Vec<usize>)> = Vec::new();
-    let is_used = |k: usize| {
-        used.get(k).copied().unwrap_or(false) || (guessing == Guessing::Blurred && !strong(k))
-    };
+    let blurred = matches!(guessing, Guessing::Blurred { .. });
+    let is_used = |k: usize| used.get(k).copied().unwrap_or(false) || (blurred && !strong(k));
     for i in (0..n).filter(|&i| !is_used(i)) {
         for j in (i + 1..n).filter(|&j| !is_used(j)) {
             let (Some(a), Some(b)) = (finders.get(i), finders.get(j)) else {
@@ -150,11 +164,19 @@ pub fn inferred_triples(
             if ratio.is_nan() || ratio > MAX_MODULE_RATIO {
                 continue;
             }
-            for [x, y] in third_finder_guesses(a, b) {
+            for guess in third_finder_guesses(a, b) {
+                let module = (a.module + b.module) / 2.0;
+                let snapped = match guessing {
+                    Guessing::Blurred { plane, inverted } => {
+                        snap(plane, inverted, guess, module, SNAP_REACH)
+                    }
+                    Guessing::Sharp => None,
+                };
+                let [x, y] = snapped.map_or(guess, |s| s.1);
                 let guessed = Finder {
                     x,
                     y,
-                    module: (a.module + b.module) / 2.0,
+                    module,
                     hits: 0,
                 };
                 let three = [*a, *b, guessed];
@@ -166,10 +188,15 @@ pub fn inferred_triples(
                     1 => j,
                     _ => GUESSED,
                 });
-                let judged = match guessing {
-                    Guessing::Sharp => standing_sizes(bitmap, &t),
-                    Guessing::Blurred => {
-                        let contrast = stone_contrast(bitmap, [x, y], guessed.module);
+                let judged = match (guessing, snapped) {
+                    (Guessing::Sharp, _) => standing_sizes(bitmap, &t),
+                    // Profiles score up to 1, stones up to 1 less: a snapped
+                    // guess first.
+                    (Guessing::Blurred { .. }, Some((score, _))) => {
+                        Some((1.0 + score, nearby_sizes(&t)))
+                    }
+                    (Guessing::Blurred { .. }, None) => {
+                        let contrast = stone_contrast(bitmap, [x, y], module);
                         (contrast > 0.0).then(|| (contrast, nearby_sizes(&t)))
                     }
                 };
