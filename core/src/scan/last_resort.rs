@@ -10,7 +10,7 @@ use super::align::align;
 use super::decode::code_from_bytes;
 use super::detector::Unread;
 use super::homography::{dist, Pt};
-use super::model_read::{corners_of, prepare, Prepared, MAX_SCORE};
+use super::model_read::{corners_of, prepare, prepare_coarse, Prepared, Survey, MAX_SCORE};
 use super::plane::Plane;
 use super::ScannedCode;
 
@@ -35,43 +35,45 @@ pub type Candidate = (usize, bool, Unread);
 pub fn read_most_code_like(levels: &[Plane], candidates: Vec<Candidate>) -> Option<ScannedCode> {
     let mut prepared = prepare_distinct(levels, candidates);
     prepared.sort_by(|a, b| a.2.score.total_cmp(&b.2.score));
-    let worth: Vec<(usize, Unread, Prepared)> = prepared
+    let mut worth: Vec<(usize, Unread, Prepared)> = prepared
         .into_iter()
         .filter(|p| p.2.score <= MAX_SCORE)
+        .take(READ_AS_PLACED)
         .collect();
-    // Read as placed, the most code-like first; the one whose decided
-    // modules drew its pixels best is aligned if none reads.
-    let mut best: Option<(f64, &(usize, Unread, Prepared))> = None;
-    let mut read = None;
-    for candidate in worth.iter().take(READ_AS_PLACED) {
-        let (level, u, p) = candidate;
-        let (bytes, judged) = p.read_judged();
-        if let Some(bytes) = bytes {
-            read = Some((*level, corners_of(&u.homography, u.size), bytes));
-            break;
+    // Read as placed under each one's best function, the most code-like
+    // first; the one the model explains best is then read under its
+    // runner-up function, and aligned if that fails too.
+    let mut best: Option<(f64, usize, Survey)> = None;
+    for (k, (level, u, p)) in worth.iter_mut().enumerate() {
+        p.complete();
+        let survey = p.survey();
+        if let Some(bytes) = survey.bytes {
+            let corners = corners_of(&u.homography, u.size);
+            return Some(code_from_bytes(bytes, in_input_pixels(corners, *level)));
         }
         // Both are a residual over the contrast: the known modules' fit
         // weighs the finders, which a wrong size keeps; the decided
         // modules' the rest of the picture. Each alone misjudged sizes
         // that their sum tells apart (hallmarks 038 and 043 of two sets).
-        let evidence = p.score + judged;
-        if best.is_none_or(|b| evidence < b.0) {
-            best = Some((evidence, candidate));
+        let evidence = p.score + survey.judged;
+        if best.as_ref().is_none_or(|b| evidence < b.0) {
+            best = Some((evidence, k, survey));
         }
     }
-    let (level, corners, bytes) = match read {
-        Some(read) => read,
+    let (_, k, survey) = best?;
+    let (level, u, p) = worth.get(k)?;
+    let (corners, bytes) = match p.read_runner_up(&survey) {
+        Some(bytes) => (corners_of(&u.homography, u.size), bytes),
         None => {
             // Costly (a few hundred milliseconds), and only here.
-            let (_, (level, u, p)) = best?;
             let plane = levels.get(*level)?;
             let (bent, psf) = align(plane, p.inverted(), &u.homography, u.size, p.best_psf()?)?;
             let mut again = prepare(plane, p.inverted(), &bent, u.size)?;
             again.prefer(psf);
-            (*level, corners_of(&bent, u.size), again.read()?)
+            (corners_of(&bent, u.size), again.read()?)
         }
     };
-    Some(code_from_bytes(bytes, in_input_pixels(corners, level)))
+    Some(code_from_bytes(bytes, in_input_pixels(corners, *level)))
 }
 
 /// The candidates prepared for the pixel model, each place and size once,
@@ -100,7 +102,7 @@ fn prepare_distinct(
                 continue;
             }
             tried.push(place);
-            if let Some(p) = prepare(plane, inverted, &v.homography, v.size) {
+            if let Some(p) = prepare_coarse(plane, inverted, &v.homography, v.size) {
                 prepared.push((level, v, p));
             }
         }

@@ -39,6 +39,10 @@ pub struct Prepared {
     known: Vec<Option<f32>>,
     ranked: Vec<(f64, Psf)>,
     size: usize,
+    /// Pixels per module.
+    module: f64,
+    /// True once the whole family is ranked.
+    complete: bool,
     inverted: bool,
     /// How code-like the placement is: the known modules' residual under the
     /// best function over their fitted contrast (lower is better; a code's
@@ -85,41 +89,79 @@ pub fn prepare(
     map: &impl ModuleMap,
     size: usize,
 ) -> Option<Prepared> {
+    let mut prepared = prepare_coarse(plane, inverted, map, size)?;
+    prepared.complete();
+    Some(prepared)
+}
+
+/// [`prepare`] with only the coarse family ranked: enough for
+/// [`Prepared::score`]; [`Prepared::complete`] ranks the rest.
+pub fn prepare_coarse(
+    plane: &Plane,
+    inverted: bool,
+    map: &impl ModuleMap,
+    size: usize,
+) -> Option<Prepared> {
     let region = Region::new(plane, inverted, map, size)?;
     let decoder = SoftDecoder::new(size)?;
     let known = cell_knowledge(&decoder, region.side());
     let module = dist(map.map([0.0, 0.0]), map.map([size as f64, 0.0]))
         .max(dist(map.map([0.0, 0.0]), map.map([0.0, size as f64])))
         / size as f64;
-    let mut ranked = rank(&region, &known, candidates(module, true));
+    let ranked = rank(&region, &known, candidates(module, true));
     let &(rms, contrast, _) = ranked.first()?;
     let score = if contrast > 1.0 {
         rms / contrast
     } else {
         f64::INFINITY
     };
-    // The rest of the family, and the best one's neighbours (the grid is
-    // coarse), compete only for a code worth reading.
-    if score <= MAX_SCORE {
-        ranked.extend(rank(&region, &known, candidates(module, false)));
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some(best) = ranked.first().map(|r| r.2.clone()) {
-            ranked.extend(rank(&region, &known, best.neighbours()));
-            ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
-        }
-    }
     Some(Prepared {
         region,
         decoder,
         known,
         ranked: ranked.into_iter().map(|(rms, _, psf)| (rms, psf)).collect(),
         size,
+        module,
+        complete: false,
         inverted,
         score,
     })
 }
 
+/// A first reading of a placement under its best point-spread function
+/// (see [`Prepared::survey`]).
+#[derive(Debug)]
+pub struct Survey {
+    /// The payload, when it read.
+    pub bytes: Option<Vec<u8>>,
+    /// How well the first fit's modules, each decided dark or light,
+    /// explain the pixels: the residual over the contrast. The decided
+    /// modules tell placements apart better than [`Prepared::score`]: a
+    /// wrong size or place keeps the finders where they are, but no code of
+    /// its modules draws the picture.
+    pub judged: f64,
+    /// Every cell as the first fit decided it.
+    decided: Vec<Option<f32>>,
+}
+
 impl Prepared {
+    /// Ranks the rest of the family and the best one's neighbours (the grid
+    /// is coarse) for a code worth reading; once.
+    pub fn complete(&mut self) {
+        if self.complete || self.score > MAX_SCORE {
+            return;
+        }
+        self.complete = true;
+        let mut ranked = rank(&self.region, &self.known, candidates(self.module, false));
+        ranked.extend(self.ranked.drain(..).map(|(rms, psf)| (rms, 0.0, psf)));
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(best) = ranked.first().map(|r| r.2.clone()) {
+            ranked.extend(rank(&self.region, &self.known, best.neighbours()));
+            ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        self.ranked = ranked.into_iter().map(|(rms, _, psf)| (rms, psf)).collect();
+    }
+
     /// Puts `psf` first: it was fitted with the placement (see `align`).
     pub fn prefer(&mut self, psf: Psf) {
         self.ranked.retain(|(_, p)| *p != psf);
@@ -138,26 +180,28 @@ impl Prepared {
 
     /// Reads the code: the payload bytes, or None.
     pub fn read(&self) -> Option<Vec<u8>> {
-        self.read_judged().0
+        let survey = self.survey();
+        match survey.bytes {
+            Some(bytes) => Some(bytes),
+            None => self.read_runner_up(&survey),
+        }
     }
 
-    /// Reads the code: the payload bytes, or None; and how well the first
-    /// fit's modules, each decided dark or light, explain the pixels (the
-    /// residual over the contrast). The decided modules tell placements
-    /// apart better than [`Prepared::score`]: a wrong size or place keeps
-    /// the finders where they are, but no code of its modules draws the
-    /// picture.
-    pub fn read_judged(&self) -> (Option<Vec<u8>>, f64) {
+    /// Reads the code under the best-ranked function only, and judges the
+    /// placement by that fit.
+    pub fn survey(&self) -> Survey {
+        let failed = Survey {
+            bytes: None,
+            judged: f64::INFINITY,
+            decided: Vec::new(),
+        };
         let Some((_, first)) = self.ranked.first() else {
-            return (None, f64::INFINITY);
+            return failed;
         };
         let seen = self.region.observe(first, 1, None);
         let Some(fit) = seen.fit(&self.known, None, FIRST_ROUNDS) else {
-            return (None, f64::INFINITY);
+            return failed;
         };
-        // Every cell decided as the first fit says: a fairer test of the
-        // other functions than the known cells alone (far more pixels see
-        // only decided cells), though the decisions lean towards the first.
         let decided: Vec<Option<f32>> = fit
             .iter()
             .map(|&d| Some(f32::from(u8::from(d > 0.5))))
@@ -168,21 +212,26 @@ impl Prepared {
         } else {
             f64::INFINITY
         };
-        (self.read_fitted(&seen, fit, &decided), judged)
+        let (side, size) = (self.region.side(), self.size);
+        Survey {
+            bytes: read_with(&seen, Some(fit), self.decoder.clone(), side, size),
+            judged,
+            decided,
+        }
     }
 
-    /// Reads from the first function's fit, then the runner-up's.
-    fn read_fitted(
-        &self,
-        seen: &Observations,
-        fit: Vec<f32>,
-        decided: &[Option<f32>],
-    ) -> Option<Vec<u8>> {
+    /// Reads the code under the function, other than the first, that best
+    /// explains the pixels with every cell as the `survey`'s fit decided it
+    /// (a fairer test of the other functions than the known cells alone:
+    /// far more pixels see only decided cells, though the decisions lean
+    /// towards the first).
+    pub fn read_runner_up(&self, survey: &Survey) -> Option<Vec<u8>> {
+        let decided = &survey.decided;
+        if decided.is_empty() {
+            return None;
+        }
         let (side, size) = (self.region.side(), self.size);
         let (_, first) = self.ranked.first()?;
-        if let Some(bytes) = read_with(seen, Some(fit), self.decoder.clone(), side, size) {
-            return Some(bytes);
-        }
         let mut reranked: Vec<(f64, &Psf)> = self
             .ranked
             .iter()
