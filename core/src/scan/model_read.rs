@@ -198,7 +198,8 @@ impl Prepared {
         let Some((_, first)) = self.ranked.first() else {
             return failed;
         };
-        let seen = self.region.observe(first, 1, None);
+        let mut seen = self.region.observe(first, 1, None);
+        seen.set_flexible_light(true);
         let Some(fit) = seen.fit(&self.known, None, FIRST_ROUNDS) else {
             return failed;
         };
@@ -248,13 +249,9 @@ impl Prepared {
             .collect();
         reranked.sort_by(|a, b| a.0.total_cmp(&b.0));
         let (_, second) = reranked.into_iter().find(|(_, p)| *p != first)?;
-        read_with(
-            &self.region.observe(second, 1, None),
-            None,
-            self.decoder.clone(),
-            side,
-            size,
-        )
+        let mut seen = self.region.observe(second, 1, None);
+        seen.set_flexible_light(true);
+        read_with(&seen, None, self.decoder.clone(), side, size)
     }
 }
 
