@@ -134,12 +134,11 @@ pub fn prepare_coarse(
 pub struct Survey {
     /// The payload, when it read.
     pub bytes: Option<Vec<u8>>,
-    /// How well the first fit's modules, each decided dark or light,
-    /// explain the pixels: the residual over the contrast. The decided
-    /// modules tell placements apart better than [`Prepared::score`]: a
-    /// wrong size or place keeps the finders where they are, but no code of
-    /// its modules draws the picture.
-    pub judged: f64,
+    /// How far the fit's format modules (both copies) are from the nearest
+    /// valid format: soft misses, 0 to 30. A placement with the code's
+    /// modules where it says reads its format to a few misses; a wrong
+    /// size, place or turn reads chance bits, 9 to 13 from the nearest.
+    pub format_misses: f32,
     /// Every cell as the first fit decided it.
     decided: Vec<Option<f32>>,
 }
@@ -188,11 +187,11 @@ impl Prepared {
     }
 
     /// Reads the code under the best-ranked function only, and judges the
-    /// placement by that fit.
+    /// placement by how near that fit's format modules are to a format.
     pub fn survey(&self) -> Survey {
         let failed = Survey {
             bytes: None,
-            judged: f64::INFINITY,
+            format_misses: f32::INFINITY,
             decided: Vec::new(),
         };
         let Some((_, first)) = self.ranked.first() else {
@@ -207,16 +206,17 @@ impl Prepared {
             .iter()
             .map(|&d| Some(f32::from(u8::from(d > 0.5))))
             .collect();
-        let (rms, contrast) = seen.known_fit(&decided);
-        let judged = if contrast > 1.0 {
-            rms / contrast
-        } else {
-            f64::INFINITY
-        };
         let (side, size) = (self.region.side(), self.size);
+        let code: Vec<f32> = (0..size * size)
+            .map(|i| {
+                let cell = (i / size + RING) * side + i % size + RING;
+                fit.get(cell).copied().unwrap_or(0.5)
+            })
+            .collect();
+        let (format_misses, _) = self.decoder.format_distance(&code);
         Survey {
             bytes: read_with(&seen, Some(fit), self.decoder.clone(), side, size),
-            judged,
+            format_misses,
             decided,
         }
     }

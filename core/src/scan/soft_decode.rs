@@ -114,30 +114,44 @@ impl SoftDecoder {
             .unwrap_or(&[])
     }
 
+    /// The format the soft values `darkness` support best over both copies,
+    /// with its soft misses summed over both (0 to 30) and the hard misses
+    /// of the nearer copy.
+    fn nearest_format(&self, darkness: &[f32]) -> Option<(Format, f32, u32)> {
+        let copies = self.layout.format_modules();
+        Format::all()
+            .map(|f| {
+                let word = f.codeword();
+                let mut soft = 0.0f32;
+                let mut best_hard = u32::MAX;
+                for copy in &copies {
+                    let mut hard = 0;
+                    for (k, &i) in copy.iter().enumerate() {
+                        let want = word & (1 << (14 - k)) != 0;
+                        let d = darkness.get(i).copied().unwrap_or(0.5);
+                        let miss = if want { 1.0 - d } else { d };
+                        soft += miss;
+                        hard += u32::from(miss >= 0.5);
+                    }
+                    best_hard = best_hard.min(hard);
+                }
+                (f, soft, best_hard)
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// How far the format modules of `darkness` are from the nearest valid
+    /// format: the soft misses summed over both copies (0 to 30), and the
+    /// hard misses of the nearer copy.
+    pub fn format_distance(&self, darkness: &[f32]) -> (f32, u32) {
+        self.nearest_format(darkness)
+            .map_or((f32::INFINITY, u32::MAX), |(_, soft, hard)| (soft, hard))
+    }
+
     /// Reads the format: the one of 32 whose bits the soft values support
     /// best over both copies, if one copy is within BCH's reach of it.
     fn read_format(&self, darkness: &[f32]) -> Option<Format> {
-        let copies = self.layout.format_modules();
-        let cost = |f: Format| -> (f32, u32) {
-            let word = f.codeword();
-            let mut soft = 0.0f32;
-            let mut best_hard = u32::MAX;
-            for copy in &copies {
-                let mut hard = 0;
-                for (k, &i) in copy.iter().enumerate() {
-                    let want = word & (1 << (14 - k)) != 0;
-                    let d = darkness.get(i).copied().unwrap_or(0.5);
-                    let miss = if want { 1.0 - d } else { d };
-                    soft += miss;
-                    hard += u32::from(miss >= 0.5);
-                }
-                best_hard = best_hard.min(hard);
-            }
-            (soft, best_hard)
-        };
-        let (format, (_, hard)) = Format::all()
-            .map(|f| (f, cost(f)))
-            .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0))?;
+        let (format, _, hard) = self.nearest_format(darkness)?;
         (hard <= MAX_FORMAT_ERRORS).then_some(format)
     }
 
@@ -455,5 +469,21 @@ mod tests {
         let mut decoder = SoftDecoder::new(size).unwrap();
         assert_eq!(decoder.attempt(&values), Attempt::Stuck);
         assert!(SoftDecoder::new(30).is_none());
+    }
+
+    #[test]
+    fn format_distance_tells_a_placed_grid_from_chance() {
+        let (size, dark) = modules(HALLMARK, qrcode::EcLevel::H);
+        let decoder = SoftDecoder::new(size).unwrap();
+        let (misses, hard) = decoder.format_distance(&soft(&dark));
+        // 30 format modules, each 0.1 from its value.
+        assert!((misses - 3.0).abs() < 1e-3 && hard == 0, "{misses} {hard}");
+        // The same grid shifted by one module: its format modules read
+        // chance bits.
+        let shifted: Vec<bool> = (0..size * size)
+            .map(|i| dark[(i / size) * size + (i % size + 1) % size])
+            .collect();
+        let (misses, _) = decoder.format_distance(&soft(&shifted));
+        assert!(misses > 6.0, "{misses}");
     }
 }
