@@ -7,8 +7,11 @@
 //!
 //! where `a_p` is how much of each module cell the point-spread function
 //! (`blur`) brings into pixel `p`, `darkness` is 1 for a dark module and 0
-//! for a light one, and light and contrast are cubic polynomials over the
-//! code (uneven light, a soft glare). Fitting every pixel at once, with the
+//! for a light one, and the contrast is a cubic polynomial over the code;
+//! the light is one too for ranking placements, and for reading a surface
+//! blended bilinearly between knots four modules apart (uneven light, a
+//! glare spot; see `Observations::set_flexible_light`). Pixels the sensor
+//! clipped are left out. Fitting every pixel at once, with the
 //! function patterns and a quiet-zone ring known, recovers modules that a
 //! blur of two or three modules has mixed with their neighbours: the
 //! darkness of each unknown module is solved for by bounded least squares
