@@ -3,8 +3,9 @@
 //! found by their finders' radial profile), each also at every hallmark size
 //! (blur hides the timing patterns that tell sizes apart), are modelled
 //! pixel by pixel (`model_read`): the most code-like few are read as
-//! placed, and the one the model explains best is then read with its
-//! placement, bow and blur fitted to its pixels (`align`).
+//! placed, and the one whose format reads nearest a valid format is then
+//! read under its runner-up blur, and with its placement, bow and blur
+//! fitted to its pixels (`align`).
 
 use super::align::align;
 use super::decode::code_from_bytes;
@@ -23,7 +24,7 @@ const MAX_PREPARED: usize = 4;
 /// hallmarks are QR versions 1 to 4 (`issuer::render::HALLMARK`), and blur
 /// hides the timing patterns that tell the sizes apart.
 const HALLMARK_SIZES: [usize; 4] = [21, 25, 29, 33];
-/// The most code-like placements read as placed before the best is aligned.
+/// The most code-like placements read as placed before one is aligned.
 const READ_AS_PLACED: usize = 4;
 
 /// A located code: its pyramid level, polarity and placement in that
@@ -41,8 +42,8 @@ pub fn read_most_code_like(levels: &[Plane], candidates: Vec<Candidate>) -> Opti
         .take(READ_AS_PLACED)
         .collect();
     // Read as placed under each one's best function, the most code-like
-    // first; the one the model explains best is then read under its
-    // runner-up function, and aligned if that fails too.
+    // first; the one whose format reads nearest a valid one is then read
+    // under its runner-up function, and aligned if that fails too.
     let mut best: Option<(f64, usize, Survey)> = None;
     for (k, (level, u, p)) in worth.iter_mut().enumerate() {
         p.complete();
