@@ -164,8 +164,8 @@ pub fn inferred_triples(
             if ratio.is_nan() || ratio > MAX_MODULE_RATIO {
                 continue;
             }
+            let module = (a.module + b.module) / 2.0;
             for guess in third_finder_guesses(a, b) {
-                let module = (a.module + b.module) / 2.0;
                 let snapped = match guessing {
                     Guessing::Blurred { plane, inverted } => {
                         snap(plane, inverted, guess, module, SNAP_REACH)

@@ -200,53 +200,7 @@ impl SoftDecoder {
         }
         #[cfg(test)]
         if let Ok(truth) = std::env::var("TM_DEBUG_TRUTH_BITS") {
-            let want: Vec<bool> = truth.bytes().map(|b| b == b'1').collect();
-            let mut per_block = vec![0usize; self.blocks.len()];
-            for (w, &(b, _)) in self.order.iter().enumerate() {
-                let wrong = self.codeword_modules(w).iter().any(|&i| {
-                    (darkness.get(i).copied().unwrap_or(0.5) > 0.5)
-                        != want.get(i).copied().unwrap_or(false)
-                });
-                if wrong {
-                    if let Some(c) = per_block.get_mut(b) {
-                        *c += 1;
-                    }
-                }
-            }
-            println!("  codewords wrong per block {per_block:?}");
-            // Per block: the sureness ranks (0 = least sure) of the wrong
-            // codewords, and the best erasure count's margin.
-            for (b, words) in received.iter().enumerate() {
-                let mut rank: Vec<usize> = (0..words.len()).collect();
-                rank.sort_by(|&x, &y| words[x].1.total_cmp(&words[y].1));
-                let wrong_at: Vec<bool> = (0..words.len())
-                    .map(|j| {
-                        self.order.iter().enumerate().any(|(w, &(bb, jj))| {
-                            bb == b
-                                && jj == j
-                                && self.codeword_modules(w).iter().any(|&i| {
-                                    (darkness.get(i).copied().unwrap_or(0.5) > 0.5)
-                                        != want.get(i).copied().unwrap_or(false)
-                                })
-                        })
-                    })
-                    .collect();
-                let ranks: Vec<usize> = rank
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &j)| wrong_at[j])
-                    .map(|(r, _)| r)
-                    .collect();
-                let ec = self.blocks[b].shape.ec();
-                let best = (0..=ec)
-                    .map(|e| {
-                        let outside = ranks.iter().filter(|&&r| r >= e).count();
-                        ec as isize - (2 * outside + e) as isize
-                    })
-                    .max()
-                    .unwrap_or(0);
-                println!("    block {b}: wrong ranks {ranks:?} best spare {best}");
-            }
+            self.print_against_truth(&truth, darkness, &received);
         }
         let mut progress = false;
         for (state, words) in self.blocks.iter_mut().zip(&received) {
@@ -265,6 +219,49 @@ impl SoftDecoder {
             Attempt::Progress
         } else {
             Attempt::Stuck
+        }
+    }
+
+    /// Prints, against the true modules `truth` ('0'/'1' row after row),
+    /// the codewords `darkness` gets wrong per block and, per block, the
+    /// sureness ranks (0 = least sure) of the wrong ones with the spare
+    /// codewords the best erasure count would leave (`debug_oracle`).
+    #[cfg(test)]
+    fn print_against_truth(&self, truth: &str, darkness: &[f32], received: &[Vec<(u8, f32)>]) {
+        let want: Vec<bool> = truth.bytes().map(|b| b == b'1').collect();
+        let wrong = |w: usize| {
+            self.codeword_modules(w).iter().any(|&i| {
+                (darkness.get(i).copied().unwrap_or(0.5) > 0.5)
+                    != want.get(i).copied().unwrap_or(false)
+            })
+        };
+        let mut per_block = vec![0usize; self.blocks.len()];
+        let mut wrong_at: Vec<Vec<bool>> = received.iter().map(|r| vec![false; r.len()]).collect();
+        for (w, &(b, j)) in self.order.iter().enumerate() {
+            if wrong(w) {
+                per_block[b] += 1;
+                wrong_at[b][j] = true;
+            }
+        }
+        println!("  codewords wrong per block {per_block:?}");
+        for (b, words) in received.iter().enumerate() {
+            let mut rank: Vec<usize> = (0..words.len()).collect();
+            rank.sort_by(|&x, &y| words[x].1.total_cmp(&words[y].1));
+            let ranks: Vec<usize> = rank
+                .iter()
+                .enumerate()
+                .filter(|(_, &j)| wrong_at[b][j])
+                .map(|(r, _)| r)
+                .collect();
+            let ec = self.blocks[b].shape.ec();
+            let best = (0..=ec)
+                .map(|e| {
+                    let outside = ranks.iter().filter(|&&r| r >= e).count();
+                    ec as isize - (2 * outside + e) as isize
+                })
+                .max()
+                .unwrap_or(0);
+            println!("    block {b}: wrong ranks {ranks:?} best spare {best}");
         }
     }
 
