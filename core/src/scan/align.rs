@@ -411,14 +411,13 @@ fn normal_equations(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::test_render::{hallmark_modules, render, HALLMARK as TEXT};
+    use crate::scan::test_render::{render_hallmark, HALLMARK as TEXT};
 
     #[test]
     fn finds_a_streaked_codes_placement_and_streak() {
         // A hallmark at 3 px per module streaked over 8 px (2.7 modules).
-        let (size, dark) = hallmark_modules(TEXT);
         let streak = Psf::motion(8.0, 0.0);
-        let image = render(&|r, c| dark[r * size + c], size, 3, 6, &streak, 40.0);
+        let (size, _, image) = render_hallmark(3, 6, &streak, 40.0);
         let truth = corners_of(&image.map, size);
         // Placed a pixel and more off, with a streak a third too long.
         let off = [[1.2, -0.4], [-0.9, 0.5], [1.1, 0.8], [-0.7, -0.6]];

@@ -414,20 +414,12 @@ fn square_correlation(
 mod tests {
     use super::*;
     use crate::scan::blur::Psf;
-    use crate::scan::test_render::{hallmark_modules, render, HALLMARK};
+    use crate::scan::test_render::render_hallmark;
 
     #[test]
     fn finds_finders_defocused_past_their_rings() {
-        let (size, dark) = hallmark_modules(HALLMARK);
         // σ = ¾ module at 3 px per module: no 1:1:3:1:1 run survives.
-        let image = render(
-            &|r, c| dark[r * size + c],
-            size,
-            3,
-            8,
-            &Psf::gaussian(2.2),
-            30.0,
-        );
+        let (size, _, image) = render_hallmark(3, 8, &Psf::gaussian(2.2), 30.0);
         let bitmap = crate::scan::binarize::binarize(
             &image.plane,
             crate::scan::binarize::Threshold::for_size(
@@ -459,15 +451,7 @@ mod tests {
 
     #[test]
     fn snaps_a_guess_modules_off_onto_its_finder() {
-        let (size, dark) = hallmark_modules(HALLMARK);
-        let image = render(
-            &|r, c| dark[r * size + c],
-            size,
-            4,
-            8,
-            &Psf::gaussian(2.0),
-            30.0,
-        );
+        let (size, _, image) = render_hallmark(4, 8, &Psf::gaussian(2.0), 30.0);
         let s = size as f64;
         let finder = image.map.map([s - 3.5, 3.5]);
         // Three modules off along each axis, as a square guess is when

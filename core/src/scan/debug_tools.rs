@@ -240,6 +240,16 @@ mod oracle {
         }
     }
 
+    /// Points written "x,y x,y …".
+    fn points(text: &str) -> Vec<[f64; 2]> {
+        text.split_whitespace()
+            .map(|p| {
+                let v: Vec<f64> = p.split(',').map(|x| x.parse().unwrap()).collect();
+                [v[0], v[1]]
+            })
+            .collect()
+    }
+
     /// Prints wrong modules of the true placement; run with --ignored --nocapture.
     #[test]
     #[ignore]
@@ -260,13 +270,7 @@ mod oracle {
             width: w as usize,
             height: h as usize,
         };
-        let pts: Vec<[f64; 2]> = corners
-            .split_whitespace()
-            .map(|p| {
-                let v: Vec<f64> = p.split(',').map(|x| x.parse().unwrap()).collect();
-                [v[0], v[1]]
-            })
-            .collect();
+        let pts = points(&corners);
         let levels = [qrcode::EcLevel::H, qrcode::EcLevel::Q, qrcode::EcLevel::M];
         let code = levels
             .iter()
@@ -307,13 +311,7 @@ mod oracle {
         };
         for inverted in [false, true] {
             if let Ok(start) = std::env::var("TM_DEBUG_NUDGE_FROM") {
-                let c: Vec<[f64; 2]> = start
-                    .split_whitespace()
-                    .map(|p| {
-                        let v: Vec<f64> = p.split(',').map(|x| x.parse().unwrap()).collect();
-                        [v[0], v[1]]
-                    })
-                    .collect();
+                let c = points(&start);
                 let s = n as f64;
                 let from = Homography::between(
                     [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]],

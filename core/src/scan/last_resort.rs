@@ -171,20 +171,12 @@ fn in_input_pixels(corners: [Pt; 4], level: usize) -> [[f32; 2]; 4] {
 mod tests {
     use super::*;
     use crate::scan::blur::Psf;
-    use crate::scan::test_render::{hallmark_modules, render, HALLMARK as TEXT};
+    use crate::scan::test_render::{render_hallmark, HALLMARK as TEXT};
 
     /// A hallmark defocused past thresholding, located with its finders
     /// right but its size wrong (blur hides the timing patterns).
     fn wrongly_sized() -> (crate::scan::test_render::Rendered, Unread, usize) {
-        let (size, dark) = hallmark_modules(TEXT);
-        let image = render(
-            &|r, c| dark[r * size + c],
-            size,
-            3,
-            6,
-            &Psf::gaussian(1.8),
-            30.0,
-        );
+        let (size, _, image) = render_hallmark(3, 6, &Psf::gaussian(1.8), 30.0);
         let truth = Unread {
             homography: image.map,
             size,

@@ -313,15 +313,13 @@ pub fn cell_knowledge(decoder: &SoftDecoder, side: usize) -> Vec<Option<f32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::test_render::{hallmark_modules, render, HALLMARK as TEXT};
+    use crate::scan::test_render::{render, render_hallmark, HALLMARK as TEXT};
 
     #[test]
     fn reads_a_code_blurred_past_thresholding() {
         // Defocused by σ = 0.6 module at 3 px per module: a lone dark module
         // is lighter than the threshold, a lone light one darker.
-        let (size, dark) = hallmark_modules(TEXT);
-        let blur = Psf::gaussian(1.8);
-        let image = render(&|r, c| dark[r * size + c], size, 3, 6, &blur, 60.0);
+        let (size, _, image) = render_hallmark(3, 6, &Psf::gaussian(1.8), 60.0);
         let sampled = crate::scan::resample::resample(&image.plane, false, &image.map, size)
             .and_then(|g| crate::scan::grid_decode::decode_bits(size, |y, x| g.bit(y, x)));
         assert_eq!(

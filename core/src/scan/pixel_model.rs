@@ -868,16 +868,8 @@ mod tests {
     fn follows_a_glare_spot_with_flexible_light() {
         // A hallmark at 3 px per module, defocused by half a module, under a
         // bright spot 4 modules wide that clips at its core.
-        let (size, dark) =
-            crate::scan::test_render::hallmark_modules(crate::scan::test_render::HALLMARK);
-        let mut image = render(
-            &|r, c| dark[r * size + c],
-            size,
-            3,
-            RING + 2,
-            &Psf::gaussian(1.5),
-            0.0,
-        );
+        let (size, dark, mut image) =
+            crate::scan::test_render::render_hallmark(3, RING + 2, &Psf::gaussian(1.5), 0.0);
         let spot = image.map.map([12.0, 16.0]);
         let width = image.plane.width;
         for (i, v) in image.plane.data.iter_mut().enumerate() {

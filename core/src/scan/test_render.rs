@@ -34,6 +34,21 @@ pub fn hallmark_modules(text: &str) -> (usize, Vec<bool>) {
     modules(text.as_bytes(), qrcode::EcLevel::H)
 }
 
+/// [`HALLMARK`] rendered by [`render`] at `px` pixels per module with
+/// `margin` light modules, blurred by `psf` under a light gradient of
+/// `gradient` levels: its size, its modules (dark = true, row after row) and
+/// the image.
+pub fn render_hallmark(
+    px: usize,
+    margin: usize,
+    psf: &Psf,
+    gradient: f64,
+) -> (usize, Vec<bool>, Rendered) {
+    let (size, dark) = hallmark_modules(HALLMARK);
+    let image = render(&|r, c| dark[r * size + c], size, px, margin, psf, gradient);
+    (size, dark, image)
+}
+
 /// Renders a code of `size` modules whose module (row, col) is dark when
 /// `dark` says, at `px` pixels per module with `margin` light modules all
 /// round, dark modules at 40 and light at 200 under a left-to-right light
