@@ -323,8 +323,30 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
     let mut earlier = std::mem::take(&mut result.unread);
     earlier.sort_by(|a, b| b.2.fit.total_cmp(&a.2.fit));
     found_here.extend(earlier);
+    first_the_best_timed(&mut found_here);
     if let Some(code) = read_most_code_like(levels, found_here) {
         result.codes.push(code);
+    }
+}
+
+/// Moves the placement whose timing patterns fit best to the front: the
+/// guesses stay first otherwise (ordered by timing alone, 160 generated
+/// hallmarks read 1 more and lost 4), but the one best timed is worth one of
+/// the few places the last resort prepares, wherever it came from (+1 of
+/// those 160; +3 of 120 in a set never tuned on).
+fn first_the_best_timed(candidates: &mut [(usize, bool, Unread)]) {
+    let best = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.2.fit.is_finite())
+        .fold(None::<(usize, f64)>, |best, (k, c)| match best {
+            Some((_, fit)) if c.2.fit <= fit => best,
+            _ => Some((k, c.2.fit)),
+        });
+    if let Some((k, _)) = best {
+        if let Some(front) = candidates.get_mut(..=k) {
+            front.rotate_right(1);
+        }
     }
 }
 
