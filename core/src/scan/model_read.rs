@@ -90,7 +90,9 @@ pub fn prepare(
     size: usize,
 ) -> Option<Prepared> {
     let mut prepared = prepare_coarse(plane, inverted, map, size)?;
-    prepared.complete();
+    if prepared.score <= MAX_SCORE {
+        prepared.complete();
+    }
     Some(prepared)
 }
 
@@ -147,7 +149,7 @@ impl Prepared {
     /// Ranks the rest of the family and the best one's neighbours (the grid
     /// is coarse) for a code worth reading; once.
     pub fn complete(&mut self) {
-        if self.complete || self.score > MAX_SCORE {
+        if self.complete {
             return;
         }
         self.complete = true;
