@@ -9,7 +9,9 @@ e.g.   scan-bench/compare.py -- --blackbox zxing=/work/shared/qr/zxing \
 
 Installs the `zxing-cpp` wheel with pip when it is missing. Prints per set the
 decode rate (correct texts / codes present) and median / p90 time per image
-(file decode included), plus Touchmark / zxing-cpp ratios. Raw rows go to
+(file decode included), plus Touchmark / zxing-cpp ratios, and then the decode
+rate per robustness condition of the synthetic images (inverted, low contrast,
+uneven light, glare, blur, curvature, small, noise, JPEG). Raw rows go to
 $BENCH_OUT (default scan-bench-rows.jsonl in the current folder).
 """
 import io, json, os, statistics, subprocess, sys, time
@@ -102,6 +104,54 @@ def main():
         t, z = stats["touchmark"], stats["zxing-cpp"]
         ratio = lambda a, b: a / b if b else float("nan")
         print(f"{s:<22}{'tm/zxing':<11}{'':>7}{'':>7}{'':>6}{ratio(t[0], z[0]):>8.2f}{ratio(t[1], z[1]):>11.2f}{ratio(t[2], z[2]):>9.2f}")
+    by_condition(cases, rows, engines)
+
+
+def number(tag, prefix):
+    """The number in a condition tag such as `contrast-38` or `jpeg-61`."""
+    try:
+        return float(tag[len(prefix):].rstrip("px"))
+    except ValueError:
+        return None
+
+
+# The robustness conditions of the synthetic sets, each a test on one image's
+# condition tags (written by `scan-bench gen`, see src/generate.rs). Every
+# synthetic image is also turned and seen in perspective.
+CONDITIONS = [
+    ("inverted (light-on-dark)", lambda t: "inverted" in t),
+    ("low contrast (< 40)", lambda t: any(c.startswith("contrast-") and number(c, "contrast-") < 40 for c in t)),
+    ("uneven light", lambda t: any(c.startswith("uneven-light-") for c in t)),
+    ("glare", lambda t: any(c.startswith("glare-") for c in t)),
+    ("Gaussian blur", lambda t: any(c.startswith("blur-") for c in t)),
+    ("motion blur", lambda t: any(c.startswith("motion-blur-") for c in t)),
+    ("curved surface", lambda t: any(c.startswith("curved-") for c in t)),
+    ("small (side < 120 px)", lambda t: any(c.startswith(("cert-side-", "hallmark-side-"))
+                                            and number(c, c[:c.index("side-") + 5]) < 120 for c in t)),
+    ("noise (sigma >= 6)", lambda t: any(c.startswith("noise-") and number(c, "noise-") >= 6 for c in t)),
+    ("JPEG quality <= 60", lambda t: any(c.startswith("jpeg-") and number(c, "jpeg-") <= 60 for c in t)),
+    ("metal ground", lambda t: "metal" in t),
+]
+
+
+def by_condition(cases, rows, engines):
+    """Decode rate per robustness condition over the synthetic images."""
+    tags = {(c["set"], c["file"]): c.get("conditions", []) for c in cases}
+    if not any(tags.values()):
+        return
+    print()
+    print(f"{'condition (synthetic)':<28}{'images':>7}" + "".join(f"{e:>12}" for e in engines))
+    for name, test in CONDITIONS:
+        chosen = {k for k, t in tags.items() if t and test(t)}
+        if not chosen:
+            continue
+        cells = []
+        for e in engines:
+            rs = [r for r in rows if r["engine"] == e and (r["set"], r["file"]) in chosen]
+            codes = sum(r["codes"] for r in rs)
+            read = sum(r["correct"] for r in rs)
+            cells.append(f"{100 * read / codes:>11.1f}%" if codes else f"{'-':>12}")
+        print(f"{name:<28}{len(chosen):>7}" + "".join(cells))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,10 @@ pub struct Case {
     pub expected: Vec<String>,
     /// How many codes the image holds.
     pub codes: usize,
+    /// The conditions a synthetic image was made under (empty for public
+    /// photos), for the per-condition table of `compare.py`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
 }
 
 /// Gathers a zxing-style blackbox folder: `<dir>/<subset>/N.<ext>` with `N.txt`.
@@ -56,6 +60,7 @@ pub fn blackbox(set: &str, dir: &Path) -> Vec<Case> {
                     file,
                     expected: vec![text],
                     codes: 1,
+                    conditions: Vec::new(),
                 });
             } else if multi {
                 cases.push(Case {
@@ -63,6 +68,7 @@ pub fn blackbox(set: &str, dir: &Path) -> Vec<Case> {
                     file,
                     expected: Vec::new(),
                     codes: 4,
+                    conditions: Vec::new(),
                 });
             }
         }
@@ -108,6 +114,7 @@ pub fn synthetic(set: &str, manifest: &Path) -> Result<Vec<Case>, String> {
             file: base.join(&entry.file),
             codes: entry.expected.len(),
             expected: entry.expected,
+            conditions: entry.conditions,
         })
         .collect())
 }
