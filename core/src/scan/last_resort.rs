@@ -8,11 +8,14 @@
 //! fitted to its pixels (`align`).
 
 use super::align::align;
+use super::blur::Psf;
+use super::bow::Bent;
 use super::decode::code_from_bytes;
 use super::detector::Unread;
-use super::homography::{dist, Pt};
+use super::homography::{dist, Homography, Pt};
 use super::model_read::{corners_of, prepare, prepare_coarse, Prepared, Survey, MAX_SCORE};
 use super::plane::Plane;
+use super::template_fit::fitted;
 use super::ScannedCode;
 
 /// At most this many placements are looked at, and this many places
@@ -36,6 +39,13 @@ const MAX_FORMAT_MISSES_TO_ALIGN: f64 = 9.0;
 /// 120 in a set never tuned on, `--seed 9`; the same reads in two others,
 /// 1–6 % more time).
 const MAX_SCORE_WHEN_NONE: f64 = 0.55;
+/// The most soft format misses of a placement fitted on its patterns worth
+/// aligning again: the aligned reads of `MAX_FORMAT_MISSES_TO_ALIGN`'s
+/// sets read 3.1–7.5 before aligning (the two read only so here, 4.5 and
+/// 5.6; skipped: unread hallmarks at 8.2–10.1 costing 1–2.7 s).
+const MAX_FORMAT_MISSES_TO_REALIGN: f64 = 7.5;
+/// Corners this close (pixels) make two alignments' starts the same.
+const SAME_START: f64 = 1.0;
 /// The most code-like placements read as placed before one is aligned.
 const READ_AS_PLACED: usize = 4;
 
@@ -90,14 +100,79 @@ pub fn read_most_code_like(levels: &[Plane], candidates: Vec<Candidate>) -> Opti
             if format_misses > MAX_FORMAT_MISSES_TO_ALIGN {
                 return None;
             }
-            let plane = levels.get(*level)?;
-            let (bent, psf) = align(plane, p.inverted(), &u.homography, u.size, p.best_psf()?)?;
-            let mut again = prepare(plane, p.inverted(), &bent, u.size)?;
-            again.prefer(psf);
-            (corners_of(&bent, u.size), again.read()?)
+            read_aligned(levels.get(*level)?, p, u)?
         }
     };
     Some(code_from_bytes(bytes, in_input_pixels(corners, *level)))
+}
+
+/// Reads the placement `u` prepared as `p` once aligned to its pixels
+/// (`align`); when that fails, placed on its finders and alignment pattern
+/// as the luma shows them (`template_fit`), read as so placed and then, if
+/// that moved it, aligned from there: the fit can settle a few pixels off
+/// (on hallmarks of a holdout set, 2 read only so, and 1 of a set tuned
+/// on). Corners and payload.
+fn read_aligned(plane: &Plane, p: &Prepared, u: &Unread) -> Option<([Pt; 4], Vec<u8>)> {
+    let first = align_and_read(plane, p, &u.homography, u.size);
+    if let Some(read) = first.as_ref().and_then(|a| a.read(u.size)) {
+        return Some(read);
+    }
+    let fitted = fitted(plane, p.inverted(), u)?;
+    let fitted_corners = corners_of(&fitted.homography, u.size);
+    let mut placed = prepare(plane, p.inverted(), &fitted.homography, u.size)?;
+    if let Some(a) = &first {
+        placed.prefer(a.psf.clone());
+    }
+    let survey = placed.survey();
+    if let Some(bytes) = survey
+        .bytes
+        .clone()
+        .or_else(|| placed.read_runner_up(&survey))
+    {
+        return Some((fitted_corners, bytes));
+    }
+    // Aligned again only from a start whose format reads like the aligned
+    // reads' did, and that the first alignment did not reach.
+    if f64::from(survey.format_misses) > MAX_FORMAT_MISSES_TO_REALIGN {
+        return None;
+    }
+    let reached = first.is_some_and(|a| {
+        corners_of(&a.bent, u.size)
+            .iter()
+            .zip(&fitted_corners)
+            .all(|(x, y)| dist(*x, *y) < SAME_START)
+    });
+    if reached {
+        return None;
+    }
+    align_and_read(plane, p, &fitted.homography, u.size)?.read(u.size)
+}
+
+/// A placement and blur fitted to a code's pixels, and the payload read
+/// under them, if any.
+struct Aligned {
+    bent: Bent,
+    psf: Psf,
+    bytes: Option<Vec<u8>>,
+}
+
+impl Aligned {
+    /// Corners and payload, when it read.
+    fn read(&self, size: usize) -> Option<([Pt; 4], Vec<u8>)> {
+        let bytes = self.bytes.clone()?;
+        Some((corners_of(&self.bent, size), bytes))
+    }
+}
+
+/// Aligns the code of `size` modules prepared as `p` from the placement
+/// `start` (`align`), and reads it so placed.
+fn align_and_read(plane: &Plane, p: &Prepared, start: &Homography, size: usize) -> Option<Aligned> {
+    let (bent, psf) = align(plane, p.inverted(), start, size, p.best_psf()?)?;
+    let bytes = prepare(plane, p.inverted(), &bent, size).and_then(|mut again| {
+        again.prefer(psf.clone());
+        again.read()
+    });
+    Some(Aligned { bent, psf, bytes })
 }
 
 /// The candidates prepared for the pixel model, each place and size once,

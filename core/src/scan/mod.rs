@@ -28,7 +28,9 @@
 //!   into it, solved by bounded least squares with `linear`), scored by how
 //!   well their known modules fit, read softly with erasures and decision
 //!   feedback (`model_read`, `soft_decode` over `qr_layout`), and, when that
-//!   fails, placed, bent and blurred anew by Levenberg-Marquardt (`align`).
+//!   fails, placed, bent and blurred anew by Levenberg-Marquardt (`align`),
+//!   then placed on its finders and alignment pattern as the luma shows
+//!   them (`template_fit`).
 //! - `decode`: payload bytes to text (UTF-8, Shift_JIS, ISO-8859-1) and kind.
 //! - `diagnose`: what to tell the person when nothing Touchmark was read.
 //! - `rqrr_baseline`: rqrr alone, the benchmark's reference.
@@ -67,6 +69,7 @@ mod resample;
 mod rqrr_baseline;
 mod rqrr_bitmap;
 mod soft_decode;
+mod template_fit;
 #[cfg(test)]
 mod test_render;
 mod webp_luma;
