@@ -15,6 +15,9 @@ use super::resample::PatchSums;
 /// How far each finder and the alignment pattern are looked for, modules.
 const FINDER_REACH: f64 = 1.5;
 const ALIGNMENT_REACH: f64 = 2.5;
+/// How far finders are looked for when judging how finder-like a
+/// placement is, modules.
+const LIKENESS_REACH: f64 = 1.0;
 /// Search steps, modules: coarse over the reach, then fine around the best.
 const COARSE_STEP: f64 = 0.25;
 const FINE_STEP: f64 = 0.0625;
@@ -65,6 +68,21 @@ fn best_shift(
     at: Pt,
     pattern: &Pattern,
     reach: f64,
+) -> Option<(f64, Pt)> {
+    best_match(plane, inverted, h, at, pattern, reach, true).filter(|b| b.0 >= MIN_CORRELATION)
+}
+
+/// The best correlation of `pattern` with the luma over shifts within
+/// `reach` of `at` (on the coarse steps, then, when `fine`, on fine steps
+/// around the best), and that shift; None when it reaches off the plane.
+fn best_match(
+    plane: &Plane,
+    inverted: bool,
+    h: &impl ModuleMap,
+    at: Pt,
+    pattern: &Pattern,
+    reach: f64,
+    fine: bool,
 ) -> Option<(f64, Pt)> {
     let extent = reach + pattern.iter().map(|c| c.0.abs()).fold(0.0, f64::max) + 1.0;
     let box_corners = [
@@ -128,9 +146,36 @@ fn best_shift(
         }
     };
     search([0.0, 0.0], reach, COARSE_STEP, &mut best);
-    let coarse = best?.1;
-    search(coarse, COARSE_STEP, FINE_STEP, &mut best);
-    best.filter(|b| b.0 >= MIN_CORRELATION)
+    if fine {
+        let coarse = best?.1;
+        search(coarse, COARSE_STEP, FINE_STEP, &mut best);
+    }
+    best
+}
+
+/// How finder-like the luma is where a placement puts its three finders:
+/// their mean best correlation with a finder within [`LIKENESS_REACH`]
+/// modules (coarse steps; 0 for one off the plane). Ranks placements
+/// before the costly pixel model sees any.
+pub fn finder_likeness(plane: &Plane, inverted: bool, u: &Unread) -> f64 {
+    let far = u.size as f64 - 3.5;
+    let pattern = finder();
+    let found: f64 = [[3.5, 3.5], [far, 3.5], [3.5, far]]
+        .into_iter()
+        .map(|at| {
+            best_match(
+                plane,
+                inverted,
+                &u.homography,
+                at,
+                &pattern,
+                LIKENESS_REACH,
+                false,
+            )
+            .map_or(0.0, |b| b.0)
+        })
+        .sum();
+    found / 3.0
 }
 
 /// The placement with each finder moved onto the best match within
