@@ -7,7 +7,7 @@
 //! the luma at its module centres over a few modules around where the
 //! placement puts it, pins each point down where blur hides every edge.
 
-use super::detector::Unread;
+use super::detector::{Luma, Unread};
 use super::homography::{Homography, ModuleMap, Pt};
 use super::plane::Plane;
 use super::resample::PatchSums;
@@ -58,32 +58,24 @@ fn alignment() -> Pattern {
     rings(2, |ring| ring != 1)
 }
 
-/// The shift (modules, in the code's own axes) within `reach` of `at` that
-/// best matches `pattern` to the luma, and its correlation; None when the
-/// pattern reaches off the plane or nothing correlates [`MIN_CORRELATION`].
-fn best_shift(
-    plane: &Plane,
-    inverted: bool,
-    h: &impl ModuleMap,
-    at: Pt,
-    pattern: &Pattern,
-    reach: f64,
-) -> Option<(f64, Pt)> {
-    best_match(plane, inverted, h, at, pattern, reach, true).filter(|b| b.0 >= MIN_CORRELATION)
+/// True for a match that counts as the pattern found.
+fn found(m: &(f64, Pt)) -> bool {
+    m.0 >= MIN_CORRELATION
 }
 
 /// The best correlation of `pattern` with the luma over shifts within
 /// `reach` of `at` (on the coarse steps, then, when `fine`, on fine steps
-/// around the best), and that shift; None when it reaches off the plane.
+/// around the best), and that shift (modules, in the code's own axes);
+/// None when it reaches off the plane.
 fn best_match(
-    plane: &Plane,
-    inverted: bool,
+    luma: Luma<'_>,
     h: &impl ModuleMap,
     at: Pt,
     pattern: &Pattern,
     reach: f64,
     fine: bool,
 ) -> Option<(f64, Pt)> {
+    let Luma { plane, inverted } = luma;
     let extent = reach + pattern.iter().map(|c| c.0.abs()).fold(0.0, f64::max) + 1.0;
     let box_corners = [
         [at[0] - extent, at[1] - extent],
@@ -158,24 +150,17 @@ fn best_match(
 /// modules (coarse steps; 0 for one off the plane). Ranks placements
 /// before the costly pixel model sees any.
 pub fn finder_likeness(plane: &Plane, inverted: bool, u: &Unread) -> f64 {
+    let luma = Luma { plane, inverted };
     let far = u.size as f64 - 3.5;
     let pattern = finder();
-    let found: f64 = [[3.5, 3.5], [far, 3.5], [3.5, far]]
+    let total: f64 = [[3.5, 3.5], [far, 3.5], [3.5, far]]
         .into_iter()
         .map(|at| {
-            best_match(
-                plane,
-                inverted,
-                &u.homography,
-                at,
-                &pattern,
-                LIKENESS_REACH,
-                false,
-            )
-            .map_or(0.0, |b| b.0)
+            best_match(luma, &u.homography, at, &pattern, LIKENESS_REACH, false)
+                .map_or(0.0, |b| b.0)
         })
         .sum();
-    found / 3.0
+    total / 3.0
 }
 
 /// The placement with each finder moved onto the best match within
@@ -183,12 +168,14 @@ pub fn finder_likeness(plane: &Plane, inverted: bool, u: &Unread) -> f64 {
 /// moved so that the alignment pattern sits on its best match; a point
 /// whose pattern matches nowhere stays. None when nothing moved.
 pub fn fitted(plane: &Plane, inverted: bool, u: &Unread) -> Option<Unread> {
+    let luma = Luma { plane, inverted };
     let s = u.size as f64;
     let far = s - 3.5;
     let finders = [[3.5, 3.5], [far, 3.5], [3.5, far]];
     let pattern = finder();
     let moved = finders.map(|at| {
-        best_shift(plane, inverted, &u.homography, at, &pattern, FINDER_REACH)
+        best_match(luma, &u.homography, at, &pattern, FINDER_REACH, true)
+            .filter(found)
             .map(|(_, d)| [at[0] + d[0], at[1] + d[1]])
     });
     // The far point follows the finders as an affine map would take it.
@@ -207,7 +194,8 @@ pub fn fitted(plane: &Plane, inverted: bool, u: &Unread) -> Option<Unread> {
     let mut aligned = false;
     if u.size >= MIN_ALIGNED_SIZE {
         let centre = [s - 6.5, s - 6.5];
-        if let Some((_, d)) = best_shift(plane, inverted, &h, centre, &alignment(), ALIGNMENT_REACH)
+        if let Some((_, d)) =
+            best_match(luma, &h, centre, &alignment(), ALIGNMENT_REACH, true).filter(found)
         {
             let found = h.map([centre[0] + d[0], centre[1] + d[1]]);
             h = Homography::between([fa, fb, fc, centre], [a, b, c, found])?;
