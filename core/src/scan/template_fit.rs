@@ -197,8 +197,8 @@ pub fn fitted(plane: &Plane, inverted: bool, u: &Unread) -> Option<Unread> {
         if let Some((_, d)) =
             best_match(luma, &h, centre, &alignment(), ALIGNMENT_REACH, true).filter(found)
         {
-            let found = h.map([centre[0] + d[0], centre[1] + d[1]]);
-            h = Homography::between([fa, fb, fc, centre], [a, b, c, found])?;
+            let seen_at = h.map([centre[0] + d[0], centre[1] + d[1]]);
+            h = Homography::between([fa, fb, fc, centre], [a, b, c, seen_at])?;
             aligned = true;
         }
     }
