@@ -365,7 +365,7 @@ impl SampledGrid {
     clippy::indexing_slicing,
     reason = "evaluated at compile time: an index out of range fails the build"
 )]
-const ALIGNMENT_CELLS: [(f64, f64, bool); 25] = {
+pub const ALIGNMENT_CELLS: [(f64, f64, bool); 25] = {
     let mut cells = [(0.0, 0.0, false); 25];
     let mut n = 0;
     let mut ring = 0;

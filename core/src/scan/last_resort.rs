@@ -123,10 +123,10 @@ fn read_aligned(plane: &Plane, p: &Prepared, u: &Unread) -> Option<([Pt; 4], Vec
     if let Some(a) = &first {
         placed.prefer(a.psf.clone());
     }
-    let survey = placed.survey();
+    let mut survey = placed.survey();
     if let Some(bytes) = survey
         .bytes
-        .clone()
+        .take()
         .or_else(|| placed.read_runner_up(&survey))
     {
         return Some((fitted_corners, bytes));

@@ -8,6 +8,7 @@
 //! placement puts it, pins each point down where blur hides every edge.
 
 use super::detector::{Luma, Unread};
+use super::grid::ALIGNMENT_CELLS;
 use super::homography::{Homography, ModuleMap, Pt};
 use super::plane::Plane;
 use super::resample::PatchSums;
@@ -53,9 +54,13 @@ fn finder() -> Pattern {
     rings(4, |ring| ring <= 1 || ring == 3)
 }
 
-/// An alignment pattern: a dark centre module, a light ring, a dark ring.
+/// An alignment pattern: a dark centre module, a light ring, a dark ring
+/// (the cells the bitmap search in `grid` checks).
 fn alignment() -> Pattern {
-    rings(2, |ring| ring != 1)
+    ALIGNMENT_CELLS
+        .iter()
+        .map(|&(i, j, dark)| (i, j, if dark { 1.0 } else { -1.0 }))
+        .collect()
 }
 
 /// True for a match that counts as the pattern found.
