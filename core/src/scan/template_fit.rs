@@ -150,15 +150,21 @@ fn best_match(
     best
 }
 
+/// The centres of a code's three finders, modules: top-left, top-right,
+/// bottom-left.
+fn finder_centres(size: usize) -> [Pt; 3] {
+    let far = size as f64 - 3.5;
+    [[3.5, 3.5], [far, 3.5], [3.5, far]]
+}
+
 /// How finder-like the luma is where a placement puts its three finders:
 /// their mean best correlation with a finder within [`LIKENESS_REACH`]
 /// modules (coarse steps; 0 for one off the plane). Ranks placements
 /// before the costly pixel model sees any.
 pub fn finder_likeness(plane: &Plane, inverted: bool, u: &Unread) -> f64 {
     let luma = Luma { plane, inverted };
-    let far = u.size as f64 - 3.5;
     let pattern = finder();
-    let total: f64 = [[3.5, 3.5], [far, 3.5], [3.5, far]]
+    let total: f64 = finder_centres(u.size)
         .into_iter()
         .map(|at| {
             best_match(luma, &u.homography, at, &pattern, LIKENESS_REACH, false)
@@ -176,7 +182,7 @@ pub fn fitted(plane: &Plane, inverted: bool, u: &Unread) -> Option<Unread> {
     let luma = Luma { plane, inverted };
     let s = u.size as f64;
     let far = s - 3.5;
-    let finders = [[3.5, 3.5], [far, 3.5], [3.5, far]];
+    let finders = finder_centres(u.size);
     let pattern = finder();
     let moved = finders.map(|at| {
         best_match(luma, &u.homography, at, &pattern, FINDER_REACH, true)
