@@ -156,22 +156,10 @@ pub fn diagnose(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::test_render::checkerboard;
 
     fn checker(w: usize, h: usize, cell: usize) -> Plane {
-        let data = (0..w * h)
-            .map(|i| {
-                if ((i % w) / cell + (i / w) / cell) % 2 == 0 {
-                    20
-                } else {
-                    230
-                }
-            })
-            .collect();
-        Plane {
-            data,
-            width: w,
-            height: h,
-        }
+        checkerboard(w, h, cell, 20, 230)
     }
 
     #[test]

@@ -64,6 +64,18 @@ fn block_extremes(plane: &Plane, block: usize) -> (Vec<u8>, Vec<u8>, usize, usiz
     (mins, maxs, cols, rows)
 }
 
+/// The share of `block`-pixel blocks of `plane` whose darkest and lightest
+/// pixels differ by at least `contrast` grey levels, 0 to 1.
+pub fn contrasty_share(plane: &Plane, block: usize, contrast: u8) -> f64 {
+    let (mins, maxs, _, _) = block_extremes(plane, block);
+    let contrasty = mins
+        .iter()
+        .zip(&maxs)
+        .filter(|(lo, hi)| hi.saturating_sub(**lo) >= contrast)
+        .count();
+    contrasty as f64 / mins.len().max(1) as f64
+}
+
 /// Pools a `cols`×`rows` grid of block values over each block's
 /// neighbourhood (±`reach` blocks, clipped at the edges) with `pick` (min or
 /// max): along rows, then along columns, each pass combining whole shifted
@@ -187,6 +199,27 @@ pub fn binarize_midrange(plane: &Plane, m: Midrange) -> Bitmap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A checkerboard of 2-pixel squares at `dark` and `light`, 60 × 48.
+    fn checkerboard(dark: u8, light: u8) -> Plane {
+        crate::scan::test_render::checkerboard(60, 48, 2, dark, light)
+    }
+
+    #[test]
+    fn print_is_contrasty_and_etching_is_not() {
+        let ink_on_paper = checkerboard(40, 200);
+        assert_eq!(contrasty_share(&ink_on_paper, 6, 96), 1.0);
+        let etched = checkerboard(100, 150);
+        assert_eq!(contrasty_share(&etched, 6, 96), 0.0);
+        // Half the blocks: the left half printed, the right half etched.
+        let mut half = etched.clone();
+        for (i, v) in half.data.iter_mut().enumerate() {
+            if i % 60 < 30 {
+                *v = ink_on_paper.data[i];
+            }
+        }
+        assert_eq!(contrasty_share(&half, 6, 96), 0.5);
+    }
 
     /// A 24×24 light quiet zone holding a 6×6 square 30 levels darker, next to
     /// a wide background band darker than the square.

@@ -18,7 +18,8 @@ pub struct Found {
     /// Code locations (three finder patterns that fit together), read or not.
     pub located: usize,
     /// Code locations of more than version 6 (41 modules) that were not
-    /// read: a certificate may be there.
+    /// read, and whose timing patterns fit like a code's: a certificate may
+    /// be there.
     pub unread_large: usize,
     /// Finder-pattern candidates seen.
     pub finders: usize,

@@ -113,3 +113,22 @@ pub fn render(
         map,
     }
 }
+
+/// A `w`×`h` checkerboard of `cell`-pixel squares, `dark` where the
+/// top-left square is.
+pub fn checkerboard(w: usize, h: usize, cell: usize, dark: u8, light: u8) -> Plane {
+    let data = (0..w * h)
+        .map(|i| {
+            if ((i % w) / cell + (i / w) / cell) % 2 == 0 {
+                dark
+            } else {
+                light
+            }
+        })
+        .collect();
+    Plane {
+        data,
+        width: w,
+        height: h,
+    }
+}
