@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
-use super::{webp_luma, LumaFrame, ScanError};
+use super::{jpeg_luma, webp_luma, LumaFrame, ScanError};
 
 /// Limits that keep decompression bombs and huge photos from exhausting memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,9 @@ impl ScanLimits {
 /// Decodes PNG, JPEG or WebP bytes to an 8-bit luma image, honouring EXIF orientation.
 pub fn decode_to_luma(bytes: &[u8], limits: &ScanLimits) -> Result<image::GrayImage, ScanError> {
     if let Some(luma) = webp_luma::decode(bytes, limits) {
+        return luma;
+    }
+    if let Some(luma) = jpeg_luma::decode(bytes, limits) {
         return luma;
     }
     let reader = ImageReader::new(Cursor::new(bytes))

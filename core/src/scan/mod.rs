@@ -4,7 +4,8 @@
 //!
 //! The pipeline, by module:
 //! - `image_input`: decode to luma within [`ScanLimits`], EXIF orientation
-//!   applied (`webp_luma`: lossy WebP straight from its luma plane).
+//!   applied (`webp_luma`: lossy WebP straight from its luma plane;
+//!   `jpeg_luma`: JPEG straight from its luma component).
 //! - `plane`, `pipeline`: a pyramid (coarse pass at ≤ 2048 px, finer levels
 //!   only when it reads nothing) and the order of passes: block mid-ranges,
 //!   then local means (two windows, then 3×3 means), then finer and then
@@ -54,6 +55,7 @@ mod grid;
 mod grid_decode;
 mod homography;
 mod image_input;
+mod jpeg_luma;
 mod last_resort;
 mod linear;
 mod lost_finder;
