@@ -29,6 +29,10 @@ pub struct GenArgs {
     /// Smaller images (for the committed set).
     #[arg(long)]
     pub small: bool,
+    /// JPEGs in colour, as phones write them (a warm tint, as shop light
+    /// gives; PNGs stay grey). Without it every image is grey.
+    #[arg(long)]
+    pub colour: bool,
     /// Only these groups (comma-separated: certificate, hallmark, pair,
     /// frame, photo). `photo` is a 12 MP (4032×3024) JPEG phone photo of a
     /// certificate and is not in the default set.
@@ -487,6 +491,15 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     })
 }
 
+/// A grey image in colour under warm light: red 6 % up, blue 12 % down.
+fn tinted(grey: &GrayImage) -> image::RgbImage {
+    let scale = |v: u8, by: f64| (f64::from(v) * by).round().min(255.0) as u8;
+    image::RgbImage::from_fn(grey.width(), grey.height(), |x, y| {
+        let v = grey.get_pixel(x, y).0[0];
+        image::Rgb([scale(v, 1.06), v, scale(v, 0.88)])
+    })
+}
+
 /// Writes `count` images per group and `manifest.json` into `args.out`.
 pub fn generate(args: &GenArgs) -> Result<(), String> {
     std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
@@ -508,9 +521,13 @@ pub fn generate(args: &GenArgs) -> Result<(), String> {
             let (name, bytes) = match scene.jpeg {
                 Some(q) => {
                     let mut out = Vec::new();
-                    JpegEncoder::new_with_quality(&mut out, q)
-                        .encode_image(&scene.image)
-                        .map_err(|e| e.to_string())?;
+                    let mut encoder = JpegEncoder::new_with_quality(&mut out, q);
+                    if args.colour {
+                        encoder.encode_image(&tinted(&scene.image))
+                    } else {
+                        encoder.encode_image(&scene.image)
+                    }
+                    .map_err(|e| e.to_string())?;
                     (format!("{group}-{i:03}.jpg"), out)
                 }
                 None => {
