@@ -5,10 +5,9 @@
 //! the general path does (measured in scan-bench/RESULTS.md, session 10).
 //! Other colour spaces (CMYK, YCCK, RGB) take the general path.
 
-use std::io::Cursor;
-
 use image::metadata::Orientation;
 use image::{DynamicImage, GrayImage};
+use zune_jpeg::zune_core::bytestream::ZCursor;
 use zune_jpeg::zune_core::colorspace::ColorSpace;
 use zune_jpeg::zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
@@ -32,7 +31,8 @@ pub fn decode(bytes: &[u8], limits: &ScanLimits) -> Option<Result<GrayImage, Sca
         .set_max_width(usize::MAX)
         .set_max_height(usize::MAX)
         .jpeg_set_out_colorspace(ColorSpace::Luma);
-    let mut decoder = JpegDecoder::new_with_options(Cursor::new(bytes), options);
+    // The reader type `image` uses too: one copy of the decoder in the binary.
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
     if let Err(e) = decoder.decode_headers() {
         return Some(Err(ScanError::Corrupt(e.to_string())));
     }
@@ -48,7 +48,7 @@ pub fn decode(bytes: &[u8], limits: &ScanLimits) -> Option<Result<GrayImage, Sca
 
 /// Decodes the luma plane of a decoder whose headers are read.
 fn decode_luma(
-    decoder: &mut JpegDecoder<Cursor<&[u8]>>,
+    decoder: &mut JpegDecoder<ZCursor<&[u8]>>,
     width: usize,
     height: usize,
     limits: &ScanLimits,
@@ -136,7 +136,7 @@ mod tests {
         assert!(upright.get_pixel(5, 16).0[0] < 80, "left half not dark");
         assert!(upright.get_pixel(42, 16).0[0] > 170, "right half not light");
         // `image`'s own decoder, orientation applied, agrees.
-        let mut decoder = image::ImageReader::new(Cursor::new(&file))
+        let mut decoder = image::ImageReader::new(std::io::Cursor::new(&file))
             .with_guessed_format()
             .unwrap()
             .into_decoder()
