@@ -15,6 +15,9 @@ use zune_jpeg::JpegDecoder;
 use super::image_input::ScanLimits;
 use super::ScanError;
 
+/// Decoding memory charged per pixel against [`ScanLimits::max_alloc`].
+const BYTES_PER_PIXEL: u64 = 3;
+
 /// Every JPEG file starts with the start-of-image marker.
 const START_OF_IMAGE: [u8; 2] = [0xff, 0xd8];
 
@@ -59,6 +62,12 @@ fn decode_luma(
         height: height as u64,
         max_pixels: limits.max_pixels,
     };
+    // The luma plane, and the decoder's 16-bit working plane of it: three
+    // bytes a pixel, what the general path reserves for its RGB image.
+    let pixels = (width as u64).saturating_mul(height as u64);
+    if pixels.saturating_mul(BYTES_PER_PIXEL) > limits.max_alloc {
+        return Err(too_large());
+    }
     let size = decoder.output_buffer_size().ok_or_else(too_large)?;
     let mut luma = vec![0u8; size];
     decoder
@@ -191,5 +200,14 @@ mod tests {
             decode(&file, &tiny),
             Some(Err(ScanError::TooLarge { .. }))
         ));
+        let little_memory = ScanLimits {
+            max_alloc: 32 * 32 * 2,
+            ..ScanLimits::default()
+        };
+        assert!(matches!(
+            decode(&file, &little_memory),
+            Some(Err(ScanError::TooLarge { .. }))
+        ));
+        assert!(decode(&file, &ScanLimits::default()).is_some_and(|r| r.is_ok()));
     }
 }
