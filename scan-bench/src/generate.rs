@@ -29,8 +29,10 @@ pub struct GenArgs {
     /// Smaller images (for the committed set).
     #[arg(long)]
     pub small: bool,
-    /// JPEGs in colour, as phones write them (a warm tint, as shop light
-    /// gives; PNGs stay grey). Without it every image is grey.
+    /// JPEGs in colour (a warm tint, as shop light gives; PNGs stay grey).
+    /// Without it every image is grey. The chroma is not subsampled (4:4:4:
+    /// `image`'s encoder does not subsample), where phones write 4:2:0;
+    /// `core/tests/data/jpeg/` holds the subsampled layouts.
     #[arg(long)]
     pub colour: bool,
     /// Only these groups (comma-separated: certificate, hallmark, pair,

@@ -268,7 +268,8 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         // or the photo holds print: a hallmark alone on metal is not worth a
         // pass. (Any large location sent 40 % of lone hallmark photos on,
         // chance triples in their texture: the hallmark sets' medians fell
-        // 21-38 % without them, the same reads on every set, and a fresh
+        // 21-31 % in one A/B run without them (scan-bench/RESULTS.md,
+        // session 10), the same reads on every set, and a fresh
         // pair set, `gen --count 40 --seed 11 --small`, read one more.)
         Some(_) if result.unread_large > 0 || holds_print(&levels) => certificate_hunt(&levels),
         Some(_) => Vec::new(),
