@@ -6,7 +6,7 @@
 
 use super::binarize::{binarize, Bitmap, Threshold};
 use super::detector::{self, Unread};
-use super::last_resort::read_most_code_like;
+use super::last_resort::{read_most_code_like, Candidate};
 use super::midrange::{contrasty_share, Midrange, MidrangeField};
 use super::plane::Plane;
 use super::rqrr_bitmap;
@@ -40,7 +40,7 @@ pub struct PipelineResult {
     pub coarse_level: usize,
     /// Small codes located and not read: pyramid level, polarity, placement
     /// in that level's pixels.
-    pub unread: Vec<(usize, bool, Unread)>,
+    pub unread: Vec<Candidate>,
 }
 
 /// How one pass turns luma into a bitmap.
@@ -272,8 +272,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         // session 10), the same reads on every set, and a fresh
         // pair set, `gen --count 40 --seed 11 --small`, read one more.)
         Some(_) if result.unread_large > 0 || holds_print(&levels) => certificate_hunt(&levels),
-        Some(_) => Vec::new(),
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     for attempt in hunt {
         if tried.contains(&attempt) {
@@ -371,10 +370,7 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
 /// 120 never tuned on (`--seed 9`); the most finder-like first (see
 /// `template_fit::finder_likeness`) 1 more in each of two sets never tuned
 /// on (`--seed 9`, `--seed 10`), none lost.
-fn move_the_best_first(
-    candidates: &mut [(usize, bool, Unread)],
-    score: impl Fn(&(usize, bool, Unread)) -> f64,
-) {
+fn move_the_best_first(candidates: &mut [Candidate], score: impl Fn(&Candidate) -> f64) {
     let best = candidates
         .iter()
         .enumerate()
