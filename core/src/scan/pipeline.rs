@@ -5,7 +5,7 @@
 //! the partner of a lone certificate or hallmark.
 
 use super::binarize::{binarize, Bitmap, Threshold};
-use super::detector::{self, Unread};
+use super::detector;
 use super::last_resort::{read_most_code_like, Candidate};
 use super::midrange::{contrasty_share, Midrange, MidrangeField};
 use super::plane::Plane;
