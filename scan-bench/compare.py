@@ -99,8 +99,10 @@ def main():
             codes = sum(r["codes"] for r in rs)
             read = sum(r["correct"] for r in rs)
             ms = [r["ms"] for r in rs]
-            stats[e] = (read / codes if codes else 0, pct(ms, 0.5), pct(ms, 0.9))
-            print(f"{s:<22}{e:<11}{len(rs):>7}{codes:>7}{read:>6}{100*stats[e][0]:>7.1f}%{stats[e][1]:>11.2f}{stats[e][2]:>9.2f}")
+            stats[e] = (read / codes if codes else float("nan"), pct(ms, 0.5), pct(ms, 0.9))
+            # A set without codes (`gen --groups empty`) has no rate: only time.
+            rate = f"{100*stats[e][0]:>7.1f}%" if codes else f"{'-':>8}"
+            print(f"{s:<22}{e:<11}{len(rs):>7}{codes:>7}{read:>6}{rate}{stats[e][1]:>11.2f}{stats[e][2]:>9.2f}")
         t, z = stats["touchmark"], stats["zxing-cpp"]
         ratio = lambda a, b: a / b if b else float("nan")
         print(f"{s:<22}{'tm/zxing':<11}{'':>7}{'':>7}{'':>6}{ratio(t[0], z[0]):>8.2f}{ratio(t[1], z[1]):>11.2f}{ratio(t[2], z[2]):>9.2f}")

@@ -36,8 +36,10 @@ pub struct GenArgs {
     #[arg(long)]
     pub colour: bool,
     /// Only these groups (comma-separated: certificate, hallmark, pair,
-    /// frame, photo). `photo` is a 12 MP (4032×3024) JPEG phone photo of a
-    /// certificate and is not in the default set.
+    /// frame, photo, empty). `photo` is a 12 MP (4032×3024) JPEG phone photo
+    /// of a certificate; `empty` a 1920×1080 frame of metal or paper with no
+    /// code in view (what a live camera loop sees most of the time). Neither
+    /// is in the default set.
     #[arg(long, value_delimiter = ',')]
     pub groups: Vec<String>,
 }
@@ -284,7 +286,7 @@ struct Scene {
 #[allow(clippy::too_many_lines)]
 fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     let (w, h) = match (group, small) {
-        ("frame", _) => (1920usize, 1080usize),
+        ("frame" | "empty", _) => (1920usize, 1080usize),
         ("photo", _) => (4032, 3024),
         ("pair", false) => (1280, 960),
         ("hallmark", true) => (480, 360),
@@ -292,7 +294,8 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     };
     let (wf, hf) = (w as f64, h as f64);
     let mut conditions = Vec::new();
-    let metal = group == "hallmark" || (group == "pair" && rng.chance(0.5));
+    let metal =
+        group == "hallmark" || (matches!(group, "pair" | "empty") && rng.chance(0.5));
     // Background: brushed metal (row streaks) or a table / paper surface.
     let base = rng.range(90.0, 200.0);
     let mut streak = vec![0.0; h];
