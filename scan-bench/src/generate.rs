@@ -294,8 +294,7 @@ fn scene(rng: &mut Rng, group: &str, small: bool) -> Result<Scene, String> {
     };
     let (wf, hf) = (w as f64, h as f64);
     let mut conditions = Vec::new();
-    let metal =
-        group == "hallmark" || (matches!(group, "pair" | "empty") && rng.chance(0.5));
+    let metal = group == "hallmark" || (matches!(group, "pair" | "empty") && rng.chance(0.5));
     // Background: brushed metal (row streaks) or a table / paper surface.
     let base = rng.range(90.0, 200.0);
     let mut streak = vec![0.0; h];
