@@ -410,22 +410,22 @@ fn alignment_fit(bitmap: &Bitmap, c: Pt, cells: &[(Pt, bool); 25], enough: u32) 
     25 - misses.min(25)
 }
 
-/// The pixel at fraction `a` of the way from the top-left finder centre
-/// towards both the top-right and bottom-left ones (1: where the
-/// bottom-right finder would be), allowing for perspective. A homography's
-/// denominator `w` is affine in module coordinates, and so is the image point
-/// times `w`; a finder's apparent module size is proportional to `1 / w`.
-/// So the finders' sizes give `w` at three corners, and both affine parts
-/// extrapolate like a parallelogram. None when the sizes imply a point
-/// behind the camera.
-fn perspective_point(t: &Triple, a: f64) -> Option<Pt> {
+/// The pixel at fractions `a` of the way from the top-left finder centre
+/// towards the top-right one and `b` towards the bottom-left one (1, 1:
+/// where the bottom-right finder would be), allowing for perspective. A
+/// homography's denominator `w` is affine in module coordinates, and so is
+/// the image point times `w`; a finder's apparent module size is
+/// proportional to `1 / w`. So the finders' sizes give `w` at three corners,
+/// and both affine parts extrapolate like a parallelogram. None when the
+/// sizes imply a point behind the camera.
+fn perspective_point(t: &Triple, a: f64, b: f64) -> Option<Pt> {
     let [p0, p1, p2] = t.centres;
     let [w0, w1, w2] = t.modules.map(|m| 1.0 / m.max(0.5));
-    let w = w0 + a * (w1 - w0) + a * (w2 - w0);
+    let w = w0 + a * (w1 - w0) + b * (w2 - w0);
     if w <= w0 * 0.2 {
         return None;
     }
-    let n = |c0: f64, c1: f64, c2: f64| c0 * w0 + a * (c1 * w1 - c0 * w0) + a * (c2 * w2 - c0 * w0);
+    let n = |c0: f64, c1: f64, c2: f64| c0 * w0 + a * (c1 * w1 - c0 * w0) + b * (c2 * w2 - c0 * w0);
     Some([n(p0[0], p1[0], p2[0]) / w, n(p0[1], p1[1], p2[1]) / w])
 }
 
@@ -443,11 +443,24 @@ fn find_alignment(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Pt> {
         tl[1] + (u[1] + v[1]) * span * f,
     ];
     let radius = (t.module * 6.0).clamp(4.0, 80.0);
-    let perspective = perspective_point(t, f).filter(|p| dist(*p, affine) > radius / 2.0);
+    // Under perspective the modules there are not the finders' mean size
+    // either: the pattern is looked for with the module steps the
+    // perspective gives at the guess (a tilted 1080p certificate's are a
+    // fifth shorter than the mean, and the pattern's outer ring then misses).
+    let perspective = perspective_point(t, f, f)
+        .filter(|p| dist(*p, affine) > radius / 2.0)
+        .and_then(|p| {
+            let step = 1.0 / span;
+            let along_u = perspective_point(t, f + step, f)?;
+            let along_v = perspective_point(t, f, f + step)?;
+            let local_u = [along_u[0] - p[0], along_u[1] - p[1]];
+            let local_v = [along_v[0] - p[0], along_v[1] - p[1]];
+            Some((p, local_u, local_v))
+        });
     perspective
         .into_iter()
-        .chain(std::iter::once(affine))
-        .find_map(|guess| locate_alignment(bitmap, guess, radius, t.module, u, v))
+        .chain(std::iter::once((affine, u, v)))
+        .find_map(|(guess, u, v)| locate_alignment(bitmap, guess, radius, t.module, u, v))
 }
 
 /// Searches for an alignment pattern within `radius` pixels of `guess`, with
@@ -604,7 +617,7 @@ mod tests {
             tl[0] + (tr[0] - tl[0] + bl[0] - tl[0]) * f,
             tl[1] + (tr[1] - tl[1] + bl[1] - tl[1]) * f,
         ];
-        let guess = perspective_point(&t, f).unwrap();
+        let guess = perspective_point(&t, f, f).unwrap();
         let pitch = module(s - 6.5, s - 6.5);
         // The alignment search reaches 6 modules: the parallelogram's guess
         // is beyond it, the perspective guess within (the module-size
@@ -617,5 +630,63 @@ mod tests {
             dist(guess, truth) < 4.0 * pitch,
             "{guess:?} vs {truth:?}, pitch {pitch}, affine {affine:?}"
         );
+    }
+
+    #[test]
+    fn finds_the_alignment_pattern_of_a_steeply_tilted_code() {
+        // A code of one alignment pattern tilted so that its far corner's modules are a
+        // fifth shorter than the finders' mean (as `frame-029` of the
+        // generated set, which only rqrr's detector read before): the
+        // pattern's outer ring misses when looked for with the mean steps.
+        let (size, dark) = crate::scan::test_render::modules(
+            b"A STEEPLY TILTED CODE WITH ONE ALIGNMENT PATTERN",
+            qrcode::EcLevel::H,
+        );
+        assert!((25..=41).contains(&size), "one alignment pattern: {size}");
+        let s = size as f64;
+        let square = [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]];
+        let h = Homography::between(
+            square,
+            [[80.0, 60.0], [760.0, 120.0], [640.0, 610.0], [60.0, 720.0]],
+        )
+        .unwrap();
+        let back = Homography::between(
+            [[80.0, 60.0], [760.0, 120.0], [640.0, 610.0], [60.0, 720.0]],
+            square,
+        )
+        .unwrap();
+        let (width, height) = (840, 800);
+        let bits = (0..width * height)
+            .map(|i| {
+                let [c, r] = back.map([(i % width) as f64, (i / width) as f64]);
+                let inside = (0.0..s).contains(&c) && (0.0..s).contains(&r);
+                u8::from(inside && dark[r as usize * size + c as usize])
+            })
+            .collect();
+        let bitmap = Bitmap {
+            bits,
+            width,
+            height,
+        };
+        let at = |c: f64, r: f64| h.map([c, r]);
+        let module = |c: f64, r: f64| {
+            let (p, x, y) = (at(c, r), at(c + 1.0, r), at(c, r + 1.0));
+            (dist(p, x) + dist(p, y)) / 2.0
+        };
+        let modules = [module(3.5, 3.5), module(s - 3.5, 3.5), module(3.5, s - 3.5)];
+        let t = Triple {
+            members: [0, 1, 2],
+            centres: [at(3.5, 3.5), at(s - 3.5, 3.5), at(3.5, s - 3.5)],
+            module: modules.iter().sum::<f64>() / 3.0,
+            modules,
+            score: 0.0,
+        };
+        let truth = at(s - 6.5, s - 6.5);
+        assert!(
+            module(s - 6.5, s - 6.5) < 0.8 * t.module,
+            "the test needs a steep tilt"
+        );
+        let found = find_alignment(&bitmap, &t, size).expect("alignment pattern found");
+        assert!(dist(found, truth) < 1.5, "{found:?} vs {truth:?}");
     }
 }
