@@ -224,8 +224,9 @@ fn missing_partner(codes: &[ScannedCode]) -> Option<CodeKind> {
 }
 
 /// Runs the attempts over a plane until something is read (and, with
-/// `all_codes`, hunts for the partner of a lone certificate or hallmark); also returns
-/// the coarsest pyramid level, for diagnostics.
+/// `all_codes`, hunts for the partner of a lone certificate or hallmark, runs
+/// rqrr's fallback after every pass and, when nothing read, the last resort);
+/// also returns the coarsest pyramid level, for diagnostics.
 pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     let levels = pyramid(plane);
     let mut result = PipelineResult::default();
@@ -246,7 +247,12 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         };
         let fallback_due = try_attempt(&levels, attempt, search, &mut cache, &mut result);
         tried.push(attempt);
-        if let Some(bitmap) = fallback_due.filter(|_| attempt.binarizer != FINE_MIDRANGE) {
+        // rqrr's fallback after a later pass is for photos: on a camera
+        // frame with no code in view it was half the scan (`gen --groups
+        // empty`: 213 -> 104 ms median without it), and the next frame
+        // comes anyway (2 of the 40 generated 1080p frames read only there).
+        let fallback_wanted = attempt.binarizer != FINE_MIDRANGE && (first_pass || all_codes);
+        if let Some(bitmap) = fallback_due.filter(|_| fallback_wanted) {
             let midrange = matches!(attempt.binarizer, Binarizer::Midrange { .. });
             if midrange && !attempt.inverted {
                 deferred = Some((attempt, bitmap));
