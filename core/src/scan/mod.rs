@@ -207,10 +207,11 @@ pub struct ScanOptions {
     /// looking (finer scale, other polarity) for a hallmark in the same
     /// image, and after a hallmark for its certificate (one or two more
     /// passes); when nothing reads, run rqrr's fallback detector after every
-    /// pass rather than the first only, and then the pixel-model last resort
-    /// for blurred hallmarks (up to seconds). Right for photos, not for a
-    /// live camera loop that will see the next frame anyway: on 1080p frames
-    /// with no code in view, 104 ms median without it (scan-bench/RESULTS.md).
+    /// pass rather than the first two only, and then the pixel-model last
+    /// resort for blurred hallmarks (up to seconds). Right for photos, not
+    /// for a live camera loop that will see the next frame anyway: a 1080p
+    /// frame with no code in view takes a median 121 ms without it, 1.3 s
+    /// with it (scan-bench/RESULTS.md, session 11).
     pub all_codes: bool,
 }
 

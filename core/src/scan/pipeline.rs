@@ -92,10 +92,7 @@ fn pyramid(plane: Plane) -> Vec<Plane> {
 /// scan-bench/RESULTS.md for what each bought).
 const PASSES: [Binarizer; 6] = [
     MIDRANGE,
-    Binarizer::Mean {
-        window_div: 16,
-        smooth: 0,
-    },
+    LOCAL_MEAN,
     Binarizer::Mean {
         window_div: 40,
         smooth: 0,
@@ -114,6 +111,29 @@ const PASSES: [Binarizer; 6] = [
         smooth: 0,
     },
 ];
+
+/// Local means over a sixteenth of the image: the second pass, and the one
+/// that looks for a certificate beside a hallmark.
+const LOCAL_MEAN: Binarizer = Binarizer::Mean {
+    window_div: 16,
+    smooth: 0,
+};
+
+/// True when rqrr's fallback detector runs after a pass with `binarizer`
+/// that read nothing. Photos (`all_codes`): after every pass but the
+/// fine-block one. Camera frames: after the first two only, where 24 of
+/// the 25 codes it read over the benchmark's 974 images came from; on
+/// frames with no code in view the fallbacks after the later passes were
+/// 43 % of the scan (`gen --groups empty`: 213 -> 121 ms median without
+/// them), and the next frame comes anyway (1 of the 40 generated 1080p
+/// frames reads only in a photo's scan since).
+fn fallback_after(binarizer: Binarizer, all_codes: bool) -> bool {
+    match binarizer {
+        MIDRANGE | LOCAL_MEAN => true,
+        FINE_MIDRANGE => false,
+        _ => all_codes,
+    }
+}
 
 /// Finer blocks: steep glare gradients on small hallmarks. rqrr's fallback
 /// is not run on its bitmaps: over the benchmark's 974 images it read
@@ -196,7 +216,7 @@ fn certificate_hunt(levels: &[Plane]) -> Vec<Attempt> {
     vec![Attempt {
         level: levels.len().saturating_sub(1),
         inverted: false,
-        binarizer: PASSES[1],
+        binarizer: LOCAL_MEAN,
     }]
 }
 
@@ -247,12 +267,8 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
         };
         let fallback_due = try_attempt(&levels, attempt, search, &mut cache, &mut result);
         tried.push(attempt);
-        // rqrr's fallback after a later pass is for photos: on a camera
-        // frame with no code in view it was half the scan (`gen --groups
-        // empty`: 213 -> 104 ms median without it), and the next frame
-        // comes anyway (2 of the 40 generated 1080p frames read only there).
-        let fallback_wanted = attempt.binarizer != FINE_MIDRANGE && (first_pass || all_codes);
-        if let Some(bitmap) = fallback_due.filter(|_| fallback_wanted) {
+        if let Some(bitmap) = fallback_due.filter(|_| fallback_after(attempt.binarizer, all_codes))
+        {
             let midrange = matches!(attempt.binarizer, Binarizer::Midrange { .. });
             if midrange && !attempt.inverted {
                 deferred = Some((attempt, bitmap));
