@@ -634,10 +634,10 @@ mod tests {
 
     #[test]
     fn finds_the_alignment_pattern_of_a_steeply_tilted_code() {
-        // A code of one alignment pattern tilted so that its far corner's modules are a
-        // fifth shorter than the finders' mean (as `frame-029` of the
-        // generated set, which only rqrr's detector read before): the
-        // pattern's outer ring misses when looked for with the mean steps.
+        // A code of one alignment pattern tilted so that its far corner's
+        // modules are a fifth shorter than the finders' mean (as in
+        // `frame-029` of the generated set): the pattern's outer ring
+        // misses when looked for with the mean steps.
         let (size, dark) = crate::scan::test_render::modules(
             b"A STEEPLY TILTED CODE WITH ONE ALIGNMENT PATTERN",
             qrcode::EcLevel::H,
