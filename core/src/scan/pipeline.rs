@@ -121,12 +121,12 @@ const LOCAL_MEAN: Binarizer = Binarizer::Mean {
 
 /// True when rqrr's fallback detector runs after a pass with `binarizer`
 /// that read nothing. Photos (`all_codes`): after every pass but the
-/// fine-block one. Camera frames: after the first two only, where 24 of
+/// fine-block one. Camera frames: after the first two only, where 23 of
 /// the 25 codes it read over the benchmark's 974 images came from; on
 /// frames with no code in view the fallbacks after the later passes were
 /// 43 % of the scan (`gen --groups empty`: 213 -> 121 ms median without
-/// them), and the next frame comes anyway (1 of the 40 generated 1080p
-/// frames reads only in a photo's scan since).
+/// them), and the next frame comes anyway (all 40 generated 1080p frames
+/// still read as frames: scan-bench/RESULTS.md, session 11).
 fn fallback_after(binarizer: Binarizer, all_codes: bool) -> bool {
     match binarizer {
         MIDRANGE | LOCAL_MEAN => true,
