@@ -151,19 +151,38 @@ fn merge(found: &mut Vec<Finder>, f: Finder) {
     found.push(f);
 }
 
+/// The widest centre stone (pixels) that the first pass's mid-range
+/// binarizer (6 px blocks pooled 3×3, `pipeline::MIDRANGE`) cannot hollow.
+const HOLLOW_STONE_PX: f64 = 18.0;
+
 /// Refines a finder from its central 3×3-module stone: the centroid of the dark
 /// blob under the centre is exact under rotation, and its area gives the module
 /// size whatever the angle. Keeps the scan-line estimate when the stone is not
 /// a separate blob (blur merged it with the ring).
 fn refine(bitmap: &Bitmap, f: Finder) -> Finder {
-    let reach = (f.module * 3.0).ceil() as i64 + 2;
+    // A stone can come out hollow only when it is wider than the
+    // mid-range binarizer's window (three 6 px blocks): its middle reads as
+    // flat, and flat is light. Scan lines then confirm it above and below
+    // the hole, off centre, so its centroid is seeded from the nearest dark
+    // pixel within half a module, in a box with room for that.
+    let hollow_possible = f.module * 3.0 > HOLLOW_STONE_PX;
+    let reach = (f.module * if hollow_possible { 4.5 } else { 3.0 }).ceil() as i64 + 2;
     let side = (2 * reach + 1) as usize;
     let (ox, oy) = (f.x.round() as i64 - reach, f.y.round() as i64 - reach);
     let dark = |x: i64, y: i64| x >= 0 && y >= 0 && bitmap.get(x as usize, y as usize);
-    let (sx, sy) = (f.x.round() as i64, f.y.round() as i64);
-    if !dark(sx, sy) {
+    let (cx, cy) = (f.x.round() as i64, f.y.round() as i64);
+    let half = if hollow_possible {
+        (f.module / 2.0).ceil() as i64
+    } else {
+        0
+    };
+    let Some((sx, sy)) = (0..=half)
+        .flat_map(|d| [(0, d), (0, -d), (d, 0), (-d, 0)])
+        .map(|(dx, dy)| (cx + dx, cy + dy))
+        .find(|&(x, y)| dark(x, y))
+    else {
         return f;
-    }
+    };
     let mut seen = vec![false; side * side];
     let mut stack = vec![(sx, sy)];
     let (mut n, mut mx, mut my) = (0u64, 0.0, 0.0);
@@ -272,7 +291,18 @@ pub fn find_finders(bitmap: &Bitmap, sparse: bool) -> Vec<Finder> {
             i += 2;
         }
     }
-    let mut found: Vec<Finder> = found.into_iter().map(|f| refine(bitmap, f)).collect();
+    let refined = found.into_iter().map(|f| refine(bitmap, f));
+    // Candidates refined onto one stone (a hollow one's halves) are one.
+    let mut found: Vec<Finder> = Vec::new();
+    for f in refined {
+        match found
+            .iter_mut()
+            .find(|g| (g.x - f.x).abs().max((g.y - f.y).abs()) < g.module.min(f.module) / 2.0)
+        {
+            Some(g) => g.hits += f.hits,
+            None => found.push(f),
+        }
+    }
     found.sort_by_key(|f| std::cmp::Reverse(f.hits));
     found
 }
@@ -333,5 +363,63 @@ mod tests {
             colour_changes(&row, &mut got);
             assert_eq!(got, want, "row of {len}");
         }
+    }
+
+    #[test]
+    fn finds_a_hollow_stone_once_at_its_centre() {
+        // A finder at 12 px a module, turned, binarized as the first pass does
+        // (6 px blocks pooled 3×3): the middle of its 36 px stone is flat
+        // and reads as light, as in `frame-029` of the generated set, so
+        // scan lines confirm the stone only above and below the hole.
+        use crate::scan::midrange::{binarize_midrange, Midrange};
+        use crate::scan::plane::Plane;
+        let (w, h) = (200usize, 200usize);
+        let (m, ox, oy) = (12.0, 58.6, 57.3);
+        let data = (0..w * h)
+            .map(|i| {
+                // Turned by 0.2 rad about the finder's centre.
+                let (cx, cy) = (ox + 3.5 * m, oy + 3.5 * m);
+                let (dx, dy) = ((i % w) as f64 + 0.5 - cx, (i / w) as f64 + 0.5 - cy);
+                let (sin, cos) = 0.2f64.sin_cos();
+                let (u, v) = ((dx * cos + dy * sin) / m, (dy * cos - dx * sin) / m);
+                let ring = u.abs().max(v.abs());
+                if ring < 1.5 || (2.5..3.5).contains(&ring) {
+                    40
+                } else {
+                    200
+                }
+            })
+            .collect();
+        let plane = Plane {
+            data,
+            width: w,
+            height: h,
+        };
+        let bitmap = binarize_midrange(
+            &plane,
+            Midrange {
+                block: 6,
+                reach: 1,
+                min_contrast: 12,
+                smooth: 1,
+                inverted: false,
+            },
+        );
+        let centre = (ox + 3.5 * m - 0.5, oy + 3.5 * m - 0.5);
+        assert!(
+            !bitmap.get(centre.0 as usize, centre.1 as usize),
+            "the test needs a hollow stone"
+        );
+        let found = find_finders(&bitmap, false);
+        let near: Vec<&Finder> = found
+            .iter()
+            .filter(|f| (f.x - centre.0).abs() < 2.0 * m && (f.y - centre.1).abs() < 2.0 * m)
+            .collect();
+        assert_eq!(near.len(), 1, "{found:?}");
+        let f = near[0];
+        assert!(
+            (f.x - centre.0).abs() < 1.5 && (f.y - centre.1).abs() < 1.5,
+            "{f:?} vs {centre:?}"
+        );
     }
 }
