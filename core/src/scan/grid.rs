@@ -233,12 +233,7 @@ fn counted_sizes(bitmap: &Bitmap, t: &Triple) -> Vec<usize> {
     // finder's own modules under perspective (a line in the code is a line
     // in the image, so its two ends place it).
     let off = 3.0 / span;
-    let at = |a: f64, b: f64| {
-        perspective_point(t, a, b).unwrap_or([
-            tl[0] + a * (tr[0] - tl[0]) + b * (bl[0] - tl[0]),
-            tl[1] + a * (tr[1] - tl[1]) + b * (bl[1] - tl[1]),
-        ])
-    };
+    let at = |a: f64, b: f64| perspective_point(t, a, b).unwrap_or_else(|| affine_point(t, a, b));
     let mut out = Vec::new();
     for size in [
         counted_size(bitmap, at(0.0, off), at(1.0, off)),
@@ -431,6 +426,17 @@ fn alignment_fit(bitmap: &Bitmap, c: Pt, cells: &[(Pt, bool); 25], enough: u32) 
 }
 
 /// The pixel at fractions `a` of the way from the top-left finder centre
+/// towards the top-right one and `b` towards the bottom-left one, as a
+/// parallelogram puts it (no perspective).
+fn affine_point(t: &Triple, a: f64, b: f64) -> Pt {
+    let [tl, tr, bl] = t.centres;
+    [
+        tl[0] + a * (tr[0] - tl[0]) + b * (bl[0] - tl[0]),
+        tl[1] + a * (tr[1] - tl[1]) + b * (bl[1] - tl[1]),
+    ]
+}
+
+/// The pixel at fractions `a` of the way from the top-left finder centre
 /// towards the top-right one and `b` towards the bottom-left one (1, 1:
 /// where the bottom-right finder would be), allowing for perspective. A
 /// homography's denominator `w` is affine in module coordinates, and so is
@@ -459,10 +465,7 @@ fn find_alignment(bitmap: &Bitmap, t: &Triple, size: usize) -> Option<Pt> {
     let u = [(tr[0] - tl[0]) / span, (tr[1] - tl[1]) / span];
     let v = [(bl[0] - tl[0]) / span, (bl[1] - tl[1]) / span];
     let f = (size as f64 - 10.0) / span;
-    let affine = [
-        tl[0] + (u[0] + v[0]) * span * f,
-        tl[1] + (u[1] + v[1]) * span * f,
-    ];
+    let affine = affine_point(t, f, f);
     let radius = (t.module * 6.0).clamp(4.0, 80.0);
     // Under perspective the modules there are not the finders' mean size
     // either: the pattern is looked for with the module steps the
