@@ -15,6 +15,13 @@ const MAX_SIZE: usize = 177;
 /// cluttered synthetic photos; 0.7 loses 6 % of reads).
 const MIN_TIMING: f64 = 0.6;
 
+/// The most a triple's finders may differ in module size (largest over
+/// smallest, with half a pixel to spare): a code seen at a slant has a near
+/// finder up to about twice the far one's (zxing-cpp's test photos
+/// `fix-traceline` and `fix-finderpattern-order`: 2.1 and 2.05; 1.6 lost
+/// them both).
+const MAX_MODULE_RATIO: f64 = 2.2;
+
 /// Weight of the 1/hits terms in a triple's score.
 const HITS_WEIGHT: f64 = 0.15;
 
@@ -43,7 +50,7 @@ pub fn triple(finders: &[Finder], ids: [usize; 3]) -> Option<Triple> {
     let modules = [a.module, b.module, c.module];
     let max_m = modules.iter().copied().fold(f64::MIN, f64::max);
     let min_m = modules.iter().copied().fold(f64::MAX, f64::min);
-    if max_m > min_m * 1.6 + 0.5 {
+    if max_m > min_m * MAX_MODULE_RATIO + 0.5 {
         return None;
     }
     let p = [[a.x, a.y], [b.x, b.y], [c.x, c.y]];
@@ -51,10 +58,19 @@ pub fn triple(finders: &[Finder], ids: [usize; 3]) -> Option<Triple> {
     let d01 = dist(p0, p1);
     let d12 = dist(p1, p2);
     let d02 = dist(p0, p2);
-    // The corner opposite the longest side is top-left.
-    let (tl, o1, o2, hyp) = if d12 >= d01 && d12 >= d02 {
+    // The corner opposite the longest side is top-left. Sides are compared
+    // in modules (each in its ends' mean module): under strong perspective
+    // the far leg and the diagonal can be equally long in pixels.
+    let in_modules = |d: f64, ma: f64, mb: f64| d / (ma + mb).max(1.0);
+    let [ma, mb, mc] = modules;
+    let (m01, m12, m02) = (
+        in_modules(d01, ma, mb),
+        in_modules(d12, mb, mc),
+        in_modules(d02, ma, mc),
+    );
+    let (tl, o1, o2, hyp) = if m12 >= m01 && m12 >= m02 {
         (0, 1, 2, d12)
-    } else if d02 >= d01 && d02 >= d12 {
+    } else if m02 >= m01 && m02 >= m12 {
         (1, 0, 2, d02)
     } else {
         (2, 0, 1, d01)
@@ -144,6 +160,34 @@ pub fn triples(finders: &[Finder], max_candidates: usize, keep: usize) -> Vec<Tr
     }
     out.sort_unstable_by(order);
     out
+}
+
+/// The share of the separator modules around a triple's finders that are
+/// dark in `bitmap`: the ring one module wide 4 modules out from each
+/// centre, along the code's axes as the triple's legs give them. A real
+/// finder has its separator (or the quiet zone) there, all light; a chance
+/// finder-like pattern in a code's data or a textured surface has about
+/// half its ring dark.
+pub fn separator_darkness(bitmap: &Bitmap, t: &Triple) -> f64 {
+    let [tl, tr, bl] = t.centres;
+    let unit = |a: Pt, b: Pt| {
+        let d = dist(a, b).max(1e-9);
+        [(b[0] - a[0]) / d, (b[1] - a[1]) / d]
+    };
+    let (u, v) = (unit(tl, tr), unit(tl, bl));
+    let mut dark = 0u32;
+    let mut all = 0u32;
+    for (c, m) in t.centres.iter().zip(t.modules) {
+        for i in -4..=4 {
+            for (a, b) in [(i, -4), (i, 4), (-4, i), (4, i)] {
+                let (a, b) = (f64::from(a) * m, f64::from(b) * m);
+                dark +=
+                    u32::from(bitmap.at(c[0] + a * u[0] + b * v[0], c[1] + a * u[1] + b * v[1]));
+                all += 1;
+            }
+        }
+    }
+    f64::from(dark) / f64::from(all.max(1))
 }
 
 /// How well the two timing patterns (row 6 and column 6, alternating from
@@ -544,17 +588,23 @@ fn search_alignment(
 
 /// Where the grid of a code of `size` modules located by `t` may lie: four
 /// module-space points and their pixels (the three finder centres, and the
-/// alignment pattern when found, else the parallelogram's fourth corner).
+/// alignment pattern when found, else where a fourth finder would be, with
+/// the perspective the finders' sizes show: version 1 has no alignment
+/// pattern, and a parallelogram put a tilted one's far corner modules off;
+/// zxing-cpp's `estimate-tilt` photo read so, and no benchmark code was
+/// lost).
 pub fn anchors(bitmap: &Bitmap, t: &Triple, size: usize) -> ([Pt; 4], [Pt; 4]) {
     let [tl, tr, bl] = t.centres;
     let s = size as f64;
-    let affine_br = [tr[0] + bl[0] - tl[0], tr[1] + bl[1] - tl[1]];
     let (module_pt, image_pt) = match (size > 21)
         .then(|| find_alignment(bitmap, t, size))
         .flatten()
     {
         Some(a) => ([s - 6.5, s - 6.5], a),
-        None => ([s - 3.5, s - 3.5], affine_br),
+        None => (
+            [s - 3.5, s - 3.5],
+            perspective_point(t, 1.0, 1.0).unwrap_or_else(|| affine_point(t, 1.0, 1.0)),
+        ),
     };
     (
         [[3.5, 3.5], [s - 3.5, 3.5], module_pt, [3.5, s - 3.5]],
@@ -727,6 +777,83 @@ mod tests {
         );
         let found = find_alignment(&bitmap, &t, size).expect("alignment pattern found");
         assert!(dist(found, truth) < 1.5, "{found:?} vs {truth:?}");
+    }
+
+    /// Finders as our detector measured them in one of zxing-cpp's test
+    /// photos: centre and module size, each confirmed by `hits` rows.
+    fn measured(finders: [(f64, f64, f64); 3]) -> Vec<Finder> {
+        finders
+            .into_iter()
+            .map(|(x, y, module)| Finder {
+                x,
+                y,
+                module,
+                hits: 5,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn orders_the_finders_of_a_code_seen_at_a_slant() {
+        // zxing-cpp's `fix-finderpattern-order`: the top-left finder's two
+        // legs and the diagonal are 111, 153 and 152 px, so by pixels the
+        // far (top-right) finder looked like the right-angle corner; in
+        // modules of their ends the diagonal is the longest.
+        let finders = measured([
+            (123.1, 32.0, 4.56),
+            (48.5, 114.3, 7.05),
+            (192.4, 167.5, 9.53),
+        ]);
+        let t = triple(&finders, [0, 1, 2]).expect("a plausible triple");
+        assert_eq!(t.members, [1, 0, 2]);
+    }
+
+    #[test]
+    fn keeps_a_near_finder_twice_the_far_ones_size() {
+        // zxing-cpp's `fix-traceline`: the near finder's modules are 2.1
+        // times the far one's.
+        let finders = measured([
+            (162.0, 27.8, 5.30),
+            (50.2, 101.9, 7.62),
+            (176.6, 201.2, 11.36),
+        ]);
+        let t = triple(&finders, [0, 1, 2]).expect("a plausible triple");
+        assert_eq!(t.members, [1, 0, 2]);
+    }
+
+    #[test]
+    fn places_the_far_corner_of_a_tilted_version_1_code() {
+        // Version 1 has no alignment pattern: the fourth anchor is where a
+        // bottom-right finder would be. Seen at a slant (the near, bottom
+        // edge half as long again as the far one, as in zxing-cpp's
+        // `estimate-tilt`), a parallelogram puts it modules off and the
+        // code does not read.
+        let text = b"TILTED";
+        let (size, bitmap, h, t) = tilted(
+            text,
+            qrcode::EcLevel::M,
+            [[150.0, 60.0], [390.0, 50.0], [470.0, 330.0], [80.0, 340.0]],
+            560,
+            400,
+        );
+        assert_eq!(size, 21, "version 1");
+        let s = size as f64;
+        let truth = h.map([s - 3.5, s - 3.5]);
+        let pitch = module_at(&h, [s - 3.5, s - 3.5]);
+        let affine = affine_point(&t, 1.0, 1.0);
+        assert!(dist(affine, truth) > 1.5 * pitch, "the test needs a slant");
+        let (_, to) = anchors(&bitmap, &t, size);
+        assert!(
+            dist(to[2], truth) < 0.5 * pitch,
+            "{:?} vs {truth:?}, pitch {pitch}",
+            to[2]
+        );
+        let grid = sample(&bitmap, &t, size).expect("timing patterns fit");
+        let mut read = Vec::new();
+        rqrr::Grid::new(grid)
+            .decode_to(&mut read)
+            .expect("the grid decodes");
+        assert_eq!(read, text);
     }
 
     #[test]

@@ -120,19 +120,15 @@ const LOCAL_MEAN: Binarizer = Binarizer::Mean {
 };
 
 /// True when rqrr's fallback detector runs after a pass with `binarizer`
-/// that read nothing. Photos (`all_codes`): after every pass but the
-/// fine-block one. Camera frames: after the first two only, where 23 of
-/// the 25 codes it read over the benchmark's 974 images came from; on
-/// frames with no code in view the fallbacks after the later passes were
-/// 43 % of the scan (`gen --groups empty`: 213 -> 121 ms median without
-/// them), and the next frame comes anyway (all 40 generated 1080p frames
-/// still read as frames: scan-bench/RESULTS.md, session 11).
+/// that read nothing: for photos (`all_codes`) only, after every pass but
+/// the fine-block one. Camera frames never run it: over the benchmark's
+/// images scanned as frames it read one code our detector does not
+/// (zxing-cpp's `30a`, a code warped to a sliver), and on frames with no
+/// code in view, what a camera loop mostly sees, it was about a third of
+/// the scan (scan-bench/RESULTS.md, session 12); the next frame comes
+/// anyway.
 fn fallback_after(binarizer: Binarizer, all_codes: bool) -> bool {
-    match binarizer {
-        MIDRANGE | LOCAL_MEAN => true,
-        FINE_MIDRANGE => false,
-        _ => all_codes,
-    }
+    all_codes && binarizer != FINE_MIDRANGE
 }
 
 /// Finer blocks: steep glare gradients on small hallmarks. rqrr's fallback
