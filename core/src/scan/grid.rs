@@ -779,18 +779,17 @@ mod tests {
         assert!(dist(found, truth) < 1.5, "{found:?} vs {truth:?}");
     }
 
-    /// Finders as our detector measured them in one of zxing-cpp's test
-    /// photos: centre and module size, each confirmed by `hits` rows.
-    fn measured(finders: [(f64, f64, f64); 3]) -> Vec<Finder> {
-        finders
-            .into_iter()
-            .map(|(x, y, module)| Finder {
-                x,
-                y,
-                module,
-                hits: 5,
-            })
-            .collect()
+    /// The code order (top-left, top-right, bottom-left) [`triple`] gives
+    /// three finders as our detector measured them in one of zxing-cpp's
+    /// test photos (centre and module size); None when it rejects them.
+    fn code_order(finders: [(f64, f64, f64); 3]) -> Option<[usize; 3]> {
+        let finders = finders.map(|(x, y, module)| Finder {
+            x,
+            y,
+            module,
+            hits: 5,
+        });
+        triple(&finders, [0, 1, 2]).map(|t| t.members)
     }
 
     #[test]
@@ -799,26 +798,44 @@ mod tests {
         // legs and the diagonal are 111, 153 and 152 px, so by pixels the
         // far (top-right) finder looked like the right-angle corner; in
         // modules of their ends the diagonal is the longest.
-        let finders = measured([
+        let finders = [
             (123.1, 32.0, 4.56),
             (48.5, 114.3, 7.05),
             (192.4, 167.5, 9.53),
-        ]);
-        let t = triple(&finders, [0, 1, 2]).expect("a plausible triple");
-        assert_eq!(t.members, [1, 0, 2]);
+        ];
+        assert_eq!(code_order(finders), Some([1, 0, 2]));
     }
 
     #[test]
     fn keeps_a_near_finder_twice_the_far_ones_size() {
         // zxing-cpp's `fix-traceline`: the near finder's modules are 2.1
         // times the far one's.
-        let finders = measured([
+        let finders = [
             (162.0, 27.8, 5.30),
             (50.2, 101.9, 7.62),
             (176.6, 201.2, 11.36),
-        ]);
-        let t = triple(&finders, [0, 1, 2]).expect("a plausible triple");
-        assert_eq!(t.members, [1, 0, 2]);
+        ];
+        assert_eq!(code_order(finders), Some([1, 0, 2]));
+    }
+
+    #[test]
+    fn a_real_finders_separator_ring_is_light() {
+        let (size, bitmap, h, t) = tilted(
+            b"SEPARATORS AROUND THE FINDERS",
+            qrcode::EcLevel::M,
+            [[60.0, 50.0], [420.0, 80.0], [400.0, 430.0], [40.0, 400.0]],
+            480,
+            480,
+        );
+        assert_eq!(separator_darkness(&bitmap, &t), 0.0);
+        // The same triangle moved onto the data, 9 modules in: a chance
+        // triple there has about half its rings dark.
+        let s = size as f64;
+        let inside = Triple {
+            centres: [[12.5, 12.5], [s - 3.5, 12.5], [12.5, s - 3.5]].map(|p| h.map(p)),
+            ..t
+        };
+        assert!(separator_darkness(&bitmap, &inside) > 0.3);
     }
 
     #[test]
