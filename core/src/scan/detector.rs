@@ -21,6 +21,7 @@ use super::plane::Plane;
 use super::refine::refine;
 use super::resample::{resample, timing_fit};
 use super::rqrr_bitmap::{bounding_box, Found};
+use super::template_fit::{finder_likeness, MIN_FINDER_LIKENESS};
 
 /// At most this many finder candidates enter the triple search (n³ triples,
 /// each a few distance checks). Dense version-40 codes at one pixel per
@@ -441,7 +442,18 @@ fn read_sized(
         });
     // Large placements' fits are known by now (the bent read's gate).
     if let (None, Some(l), true) = (&read, luma, size > MAX_SMALL_SIZE) {
-        *large_fit = large_fit.max(fit_of_h(l));
+        let fit = fit_of_h(l);
+        let code_like = || {
+            let placed = Unread {
+                homography: h,
+                size,
+                fit,
+            };
+            finder_likeness(l.plane, l.inverted, &placed) >= MIN_FINDER_LIKENESS
+        };
+        if fit >= MIN_CERTIFICATE_FIT && code_like() {
+            *large_fit = large_fit.max(fit);
+        }
     }
     if read.is_none() && size <= MAX_SMALL_SIZE {
         if let Some(l) = luma {

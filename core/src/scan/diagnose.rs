@@ -17,6 +17,10 @@ pub const GLARE_FRACTION: f64 = 0.01;
 pub struct Evidence {
     /// Code locations found (three finders that fit together).
     pub located: usize,
+    /// False when every location was a chance pattern in the scene: none
+    /// looks like a code's finders in luma (`template_fit::finder_likeness`).
+    /// A location then never makes the problem [`CaptureProblem::Unreadable`].
+    pub code_like: bool,
     /// Finder-pattern candidates found, at any scale.
     pub finders: usize,
     /// The module size of the first code Touchmark's detector located (the
@@ -141,8 +145,10 @@ pub fn diagnose(
             CaptureProblem::TooSmall
         } else if blurred {
             CaptureProblem::TooBlurred
-        } else {
+        } else if evidence.code_like {
             CaptureProblem::Unreadable
+        } else {
+            CaptureProblem::NoCodeFound
         }
     } else if blurred {
         CaptureProblem::TooBlurred
@@ -173,6 +179,25 @@ mod tests {
             height: 64,
         };
         assert!(sharpness(&ramp) < BLUR_SHARPNESS);
+    }
+
+    #[test]
+    fn chance_locations_are_no_code_and_code_like_ones_unreadable() {
+        let plane = checker(100, 100, 10);
+        let evidence = Evidence {
+            located: 3,
+            module: Some(4.0),
+            ..Evidence::default()
+        };
+        let problem = |code_like| {
+            let evidence = Evidence {
+                code_like,
+                ..evidence
+            };
+            diagnose(&[], evidence, &plane)
+        };
+        assert_eq!(problem(false), Some(CaptureProblem::NoCodeFound));
+        assert_eq!(problem(true), Some(CaptureProblem::Unreadable));
     }
 
     #[test]

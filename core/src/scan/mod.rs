@@ -249,6 +249,7 @@ fn scan_plane(plane: plane::Plane, options: &ScanOptions) -> ScanOutcome {
     let (result, coarse) = pipeline::run(plane, options.all_codes);
     let evidence = diagnose::Evidence {
         located: result.located,
+        code_like: !result.chance_only || result.unread_large > 0,
         finders: result.finders,
         module: result.module,
         region: result.region,

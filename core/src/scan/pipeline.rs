@@ -30,6 +30,12 @@ pub struct PipelineResult {
     pub located: usize,
     /// Code locations of more than 41 modules left unread, over all attempts.
     pub unread_large: usize,
+    /// True when nothing was read and no small placement left unread looks
+    /// like a code's finders (see [`template_fit::MIN_FINDER_LIKENESS`]):
+    /// the small locations were chance patterns in the scene. (Large ones
+    /// count in [`PipelineResult::unread_large`] only when they look like
+    /// codes.)
+    pub chance_only: bool,
     /// The most finder candidates any one attempt found.
     pub finders: usize,
     /// The module size of the first code located, in input pixels.
@@ -321,6 +327,9 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     // cost a certificate's median 30x for 2 more pair codes of 80.)
     if all_codes && result.codes.is_empty() {
         model_unread(&levels, &mut cache, &mut result);
+    } else if result.codes.is_empty() {
+        let code_like = |c: &Candidate| finder_like(finder_likeness(&levels, c));
+        result.chance_only = !result.unread.iter().any(code_like);
     }
     result.coarse_level = levels.len().saturating_sub(1);
     let mut levels = levels;
@@ -371,20 +380,39 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
     let mut earlier = std::mem::take(&mut result.unread);
     earlier.sort_by(|a, b| b.2.fit.total_cmp(&a.2.fit));
     found_here.extend(earlier);
+    let mut rated: Vec<(f64, Candidate)> = found_here
+        .into_iter()
+        .map(|c| (finder_likeness(levels, &c), c))
+        .collect();
+    // Whether any placement looks like a code's finders tells the
+    // diagnosis; it cannot tell what to read: a blurred hallmark the pixel
+    // model read scored 0.46, chance placements on empty frames up to 0.45.
+    result.chance_only = !rated.iter().any(|(likeness, _)| finder_like(*likeness));
     // The guesses stay first otherwise (ordered by timing alone, 160
     // generated hallmarks read 1 more and lost 4; by finder likeness alone,
     // 400 read 3 more and lost 2), but the placement most finder-like and
     // the one best timed are each worth one of the few places the last
     // resort prepares, wherever they came from.
-    move_the_best_first(&mut found_here, |c| {
-        levels
-            .get(c.0)
-            .map_or(0.0, |plane| template_fit::finder_likeness(plane, c.1, &c.2))
-    });
-    move_the_best_first(&mut found_here, |c| c.2.fit);
-    if let Some(code) = read_most_code_like(levels, found_here) {
+    move_the_best_first(&mut rated, |r| r.0);
+    move_the_best_first(&mut rated, |r| r.1 .2.fit);
+    let candidates = rated.into_iter().map(|(_, c)| c).collect();
+    if let Some(code) = read_most_code_like(levels, candidates) {
         result.codes.push(code);
     }
+}
+
+/// True when a candidate of this finder likeness counts as a code
+/// located ([`template_fit::MIN_FINDER_LIKENESS`]).
+fn finder_like(likeness: f64) -> bool {
+    likeness >= template_fit::MIN_FINDER_LIKENESS
+}
+
+/// How finder-like the luma is where a candidate puts its finders
+/// (`template_fit::finder_likeness`), at its pyramid level.
+fn finder_likeness(levels: &[Plane], c: &Candidate) -> f64 {
+    levels
+        .get(c.0)
+        .map_or(0.0, |plane| template_fit::finder_likeness(plane, c.1, &c.2))
 }
 
 /// Moves the candidate that `score` rates highest (the first of equals;
@@ -393,7 +421,7 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
 /// 120 never tuned on (`--seed 9`); the most finder-like first (see
 /// `template_fit::finder_likeness`) 1 more in each of two sets never tuned
 /// on (`--seed 9`, `--seed 10`), none lost.
-fn move_the_best_first(candidates: &mut [Candidate], score: impl Fn(&Candidate) -> f64) {
+fn move_the_best_first<T>(candidates: &mut [T], score: impl Fn(&T) -> f64) {
     let best = candidates
         .iter()
         .enumerate()
