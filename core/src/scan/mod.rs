@@ -20,7 +20,8 @@
 //!   `resample`, `refine`, `equalize`, `piecewise`, `bow` for blurred, bent
 //!   and curved codes) into a grid for `grid_decode` (quircs); `lost_finder`
 //!   completes codes with one finder under glare from the other two.
-//! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback.
+//! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback
+//!   for photos (camera frames do without it).
 //! - The last resort, for photos where nothing was read (`last_resort`): small
 //!   codes located but unread, completed from two finders (`lost_finder`),
 //!   or found by their finders' radial profile through blur (`blob_finder`)
@@ -206,12 +207,12 @@ pub struct ScanOptions {
     /// Look as hard as a photo deserves. After reading a certificate, keep
     /// looking (finer scale, other polarity) for a hallmark in the same
     /// image, and after a hallmark for its certificate (one or two more
-    /// passes); when nothing reads, run rqrr's fallback detector after every
-    /// pass rather than the first two only, and then the pixel-model last
-    /// resort for blurred hallmarks (up to seconds). Right for photos, not
-    /// for a live camera loop that will see the next frame anyway: a 1080p
-    /// frame with no code in view takes a median 121 ms without it, 1.3 s
-    /// with it (scan-bench/RESULTS.md, session 11).
+    /// passes); when nothing reads, run rqrr's fallback detector after the
+    /// passes, and then the pixel-model last resort for blurred hallmarks
+    /// (up to seconds). Right for photos, not for a live camera loop that
+    /// will see the next frame anyway: a 1080p frame with no code in view
+    /// takes a median 75 ms without it, 1.2 s with it (scan-bench/RESULTS.md,
+    /// session 12).
     pub all_codes: bool,
 }
 
