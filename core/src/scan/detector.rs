@@ -70,14 +70,15 @@ const BOWS_DECODED: usize = 2;
 /// follow the real one).
 const MAX_TRIPLES: usize = 8;
 /// How many of the best triples by geometry are ranked again by their
-/// separators, and how much a wholly dark ring adds to a triple's score
+/// finders' separator rings ([`best_triples`]).
+const TRIPLES_RANKED: usize = 3 * MAX_TRIPLES;
+/// How much a wholly dark separator ring adds to a triple's score
 /// (`grid::triple`'s, where a right isosceles triangle of equal finders
 /// scores 0). Measured over the benchmark (scan-bench/RESULTS.md, session
 /// 12): the tilted certificate of `certificate_under_strong_perspective`
 /// (tests/scan_robustness.rs) ranked 12th by geometry, first so; the same
 /// reads on every set as photos and as frames, the generated frames' p90
 /// 43 -> 23 ms. A weight of 1 lost a hallmark scanned as a frame.
-const TRIPLES_RANKED: usize = 3 * MAX_TRIPLES;
 const SEPARATOR_WEIGHT: f64 = 0.5;
 /// At most this many triples with a guessed finder are read per bitmap.
 const MAX_INFERRED: usize = 4;

@@ -177,14 +177,16 @@ pub fn separator_darkness(bitmap: &Bitmap, t: &Triple) -> f64 {
     let (u, v) = (unit(tl, tr), unit(tl, bl));
     let mut dark = 0u32;
     let mut all = 0u32;
+    // The ring's 32 modules: its top and bottom rows whole, its sides
+    // between them.
+    let ring = (-4..=4)
+        .flat_map(|i| [(i, -4), (i, 4)])
+        .chain((-3..=3).flat_map(|i| [(-4, i), (4, i)]));
     for (c, m) in t.centres.iter().zip(t.modules) {
-        for i in -4..=4 {
-            for (a, b) in [(i, -4), (i, 4), (-4, i), (4, i)] {
-                let (a, b) = (f64::from(a) * m, f64::from(b) * m);
-                dark +=
-                    u32::from(bitmap.at(c[0] + a * u[0] + b * v[0], c[1] + a * u[1] + b * v[1]));
-                all += 1;
-            }
+        for (a, b) in ring.clone() {
+            let (a, b) = (f64::from(a) * m, f64::from(b) * m);
+            dark += u32::from(bitmap.at(c[0] + a * u[0] + b * v[0], c[1] + a * u[1] + b * v[1]));
+            all += 1;
         }
     }
     f64::from(dark) / f64::from(all.max(1))
