@@ -108,8 +108,22 @@ impl Bitmap {
     }
 }
 
-/// Binarizes a plane against local means.
+/// Binarizes a plane against local means, in the polarity `threshold` asks
+/// (tests and debugging tools; the pipeline binarizes both at once).
+#[cfg(test)]
 pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
+    let [dark_on_light, light_on_dark] = binarize_both(plane, threshold);
+    if threshold.inverted {
+        light_on_dark
+    } else {
+        dark_on_light
+    }
+}
+
+/// Binarizes a plane against local means in both polarities at once
+/// (dark-on-light, then light-on-dark; `threshold.inverted` is ignored):
+/// one set of window sums serves both.
+pub fn binarize_both(plane: &Plane, threshold: Threshold) -> [Bitmap; 2] {
     if threshold.smooth == 0 {
         return binarize_pixels(plane, threshold);
     }
@@ -119,39 +133,39 @@ pub fn binarize(plane: &Plane, threshold: Threshold) -> Bitmap {
 }
 
 /// Each pixel against its window's mean, from sliding window sums: a pixel is
-/// dark when `(v + offset) · area < sum` (light-on-dark: `(v − offset) · area
-/// > sum`), exact in integers.
-fn binarize_pixels(plane: &Plane, threshold: Threshold) -> Bitmap {
+/// dark when `(v + offset) · area < sum`, and in the light-on-dark bitmap
+/// when `v · area > sum + offset · area`, exact in integers.
+fn binarize_pixels(plane: &Plane, threshold: Threshold) -> [Bitmap; 2] {
     let (w, h) = (plane.width, plane.height);
     let r = threshold.radius;
     let offset = u32::from(threshold.offset);
     let widths: Vec<u32> = (0..w).map(|x| window_width(x, r, w)).collect();
-    let mut bits = vec![0u8; w * h];
+    let mut dark = vec![0u8; w * h];
+    let mut light = vec![0u8; w * h];
     window_sums(plane, r, |y, sums, rows| {
-        let (Some(out), Some(row)) = (
-            bits.get_mut(y * w..(y + 1) * w),
+        let (Some(dark_row), Some(light_row), Some(row)) = (
+            dark.get_mut(y * w..(y + 1) * w),
+            light.get_mut(y * w..(y + 1) * w),
             plane.data.get(y * w..(y + 1) * w),
         ) else {
             return;
         };
-        let cells = out.iter_mut().zip(row).zip(sums.iter().zip(&widths));
-        if threshold.inverted {
-            for ((b, &v), (&sum, &width)) in cells {
-                let area = width * rows;
-                *b = u8::from(u32::from(v) * area > sum + offset * area);
-            }
-        } else {
-            for ((b, &v), (&sum, &width)) in cells {
-                let area = width * rows;
-                *b = u8::from((u32::from(v) + offset) * area < sum);
-            }
+        let cells = dark_row
+            .iter_mut()
+            .zip(light_row.iter_mut())
+            .zip(row)
+            .zip(sums.iter().zip(&widths));
+        for (((d, l), &v), (&sum, &width)) in cells {
+            let area = width * rows;
+            *d = u8::from((u32::from(v) + offset) * area < sum);
+            *l = u8::from(u32::from(v) * area > sum + offset * area);
         }
     });
-    Bitmap {
+    [dark, light].map(|bits| Bitmap {
         bits,
         width: w,
         height: h,
-    }
+    })
 }
 
 #[cfg(test)]

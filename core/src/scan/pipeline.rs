@@ -4,7 +4,7 @@
 //! light-on-dark, until something is read; then, for photos, a short hunt for
 //! the partner of a lone certificate or hallmark.
 
-use super::binarize::{binarize, Bitmap, Threshold};
+use super::binarize::{binarize_both, Bitmap, Threshold};
 use super::detector;
 use super::last_resort::{read_most_code_like, Candidate};
 use super::midrange::{contrasty_share, Midrange, MidrangeField};
@@ -252,7 +252,7 @@ fn missing_partner(codes: &[ScannedCode]) -> Option<CodeKind> {
 pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     let levels = pyramid(plane);
     let mut result = PipelineResult::default();
-    let mut cache: FieldCache = None;
+    let mut cache = FieldCache::default();
     let mut tried = Vec::new();
     // rqrr's fallback on a dark-on-light mid-range bitmap waits until the
     // light-on-dark bitmap from the same field has been searched too: most
@@ -438,18 +438,39 @@ fn move_the_best_first<T>(candidates: &mut [T], score: impl Fn(&T) -> f64) {
     }
 }
 
-/// The last mid-range field built and the (level, binarizer) it was built
-/// for, kept for the same level's other polarity.
-type FieldCache = Option<((usize, Binarizer), MidrangeField)>;
+/// Binarizations kept for the same level's other polarity, each with the
+/// (level, binarizer) it was built for: the last mid-range field (both
+/// polarities come from it), and the light-on-dark bitmap a local-mean pass
+/// made along with its dark-on-light one (one set of window sums serves
+/// both: they were a fifth of a frame's scan with no code in view).
+#[derive(Default)]
+struct FieldCache {
+    midrange: Option<((usize, Binarizer), MidrangeField)>,
+    inverted_mean: Option<((usize, Binarizer), Bitmap)>,
+}
 
 /// Binarizes one pyramid level as the attempt says.
 fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap {
     match attempt.binarizer {
         Binarizer::Mean { window_div, smooth } => {
-            let mut threshold = Threshold::for_size(level.width, level.height, 4, attempt.inverted);
+            let key = (attempt.level, attempt.binarizer);
+            if attempt.inverted {
+                if let Some((cached, bitmap)) = cache.inverted_mean.take() {
+                    if cached == key {
+                        return bitmap;
+                    }
+                }
+            }
+            let mut threshold = Threshold::for_size(level.width, level.height, 4, false);
             threshold.radius = (level.width.min(level.height) / window_div).clamp(4, 64);
             threshold.smooth = smooth;
-            binarize(level, threshold)
+            let [dark_on_light, light_on_dark] = binarize_both(level, threshold);
+            if attempt.inverted {
+                light_on_dark
+            } else {
+                cache.inverted_mean = Some((key, light_on_dark));
+                dark_on_light
+            }
         }
         Binarizer::Midrange {
             block,
@@ -457,7 +478,7 @@ fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap
             smooth,
         } => {
             let key = (attempt.level, attempt.binarizer);
-            let field = match cache {
+            let field = match &mut cache.midrange {
                 Some((cached, field)) if *cached == key => field,
                 _ => {
                     let m = Midrange {
@@ -467,7 +488,7 @@ fn bitmap_for(level: &Plane, attempt: Attempt, cache: &mut FieldCache) -> Bitmap
                         smooth,
                         inverted: attempt.inverted,
                     };
-                    &cache.insert((key, MidrangeField::new(level, m))).1
+                    &cache.midrange.insert((key, MidrangeField::new(level, m))).1
                 }
             };
             field.bitmap(attempt.inverted)
