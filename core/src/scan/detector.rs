@@ -21,7 +21,7 @@ use super::plane::Plane;
 use super::refine::refine;
 use super::resample::{resample, timing_fit};
 use super::rqrr_bitmap::{bounding_box, Found};
-use super::template_fit::{finder_likeness, MIN_FINDER_LIKENESS};
+use super::template_fit::{finder_likeness, is_finder_like};
 
 /// At most this many finder candidates enter the triple search (n³ triples,
 /// each a few distance checks). Dense version-40 codes at one pixel per
@@ -450,7 +450,7 @@ fn read_sized(
                 size,
                 fit,
             };
-            finder_likeness(l.plane, l.inverted, &placed) >= MIN_FINDER_LIKENESS
+            is_finder_like(finder_likeness(l.plane, l.inverted, &placed))
         };
         if fit >= MIN_CERTIFICATE_FIT && code_like() {
             *large_fit = large_fit.max(fit);

@@ -31,7 +31,7 @@ pub struct PipelineResult {
     /// Code locations of more than 41 modules left unread, over all attempts.
     pub unread_large: usize,
     /// True when nothing was read and no small placement left unread looks
-    /// like a code's finders (see [`template_fit::MIN_FINDER_LIKENESS`]):
+    /// like a code's finders (see [`template_fit::is_finder_like`]):
     /// the small locations were chance patterns in the scene. (Large ones
     /// count in [`PipelineResult::unread_large`] only when they look like
     /// codes.)
@@ -328,7 +328,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     if all_codes && result.codes.is_empty() {
         model_unread(&levels, &mut cache, &mut result);
     } else if result.codes.is_empty() {
-        let code_like = |c: &Candidate| finder_like(finder_likeness(&levels, c));
+        let code_like = |c: &Candidate| template_fit::is_finder_like(finder_likeness(&levels, c));
         result.chance_only = !result.unread.iter().any(code_like);
     }
     result.coarse_level = levels.len().saturating_sub(1);
@@ -387,7 +387,9 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
     // Whether any placement looks like a code's finders tells the
     // diagnosis; it cannot tell what to read: a blurred hallmark the pixel
     // model read scored 0.46, chance placements on empty frames up to 0.45.
-    result.chance_only = !rated.iter().any(|(likeness, _)| finder_like(*likeness));
+    result.chance_only = !rated
+        .iter()
+        .any(|(likeness, _)| template_fit::is_finder_like(*likeness));
     // The guesses stay first otherwise (ordered by timing alone, 160
     // generated hallmarks read 1 more and lost 4; by finder likeness alone,
     // 400 read 3 more and lost 2), but the placement most finder-like and
@@ -399,12 +401,6 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
     if let Some(code) = read_most_code_like(levels, candidates) {
         result.codes.push(code);
     }
-}
-
-/// True when a candidate of this finder likeness counts as a code
-/// located ([`template_fit::MIN_FINDER_LIKENESS`]).
-fn finder_like(likeness: f64) -> bool {
-    likeness >= template_fit::MIN_FINDER_LIKENESS
 }
 
 /// How finder-like the luma is where a candidate puts its finders

@@ -162,6 +162,12 @@ fn best_match(
 /// resort reads whatever the likeness.
 pub const MIN_FINDER_LIKENESS: f64 = 0.5;
 
+/// True when a placement of this [`finder_likeness`] counts as a code
+/// located ([`MIN_FINDER_LIKENESS`]).
+pub fn is_finder_like(likeness: f64) -> bool {
+    likeness >= MIN_FINDER_LIKENESS
+}
+
 /// The centres of a code's three finders, modules: top-left, top-right,
 /// bottom-left.
 fn finder_centres(size: usize) -> [Pt; 3] {
