@@ -43,14 +43,51 @@ const MIN_SQUARE: f64 = 0.85;
 /// Square rings whose means spread less than this (luma levels) are flat
 /// texture, not judged further.
 const MIN_SQUARE_SPREAD: f64 = 6.0;
+/// The least difference between the first ring's mean and the stone's
+/// (luma levels, lighter ring for a dark stone) that can give
+/// [`MIN_SQUARE`] at [`MIN_SQUARE_SPREAD`]: the means' direction is within
+/// acos 0.85 of [`SQUARE_PROFILE`]'s, which is acos 0.795 from the pure
+/// stone-to-ring step, so the step carries at least cos 69.2° = 0.356 of
+/// the spread, 6 · 0.356 · √2 = 3.02 levels (rounded down, so the test
+/// skips only what the correlation would refuse; see
+/// `a_finder_like_square_profile_rises_from_its_stone`). Tested on the
+/// first two rings, it spares the other two on flat texture.
+const MIN_RISE: f64 = 3.0;
 /// Candidates kept per module size, and triples kept in all.
 const PER_SCALE: usize = 6;
 const KEPT_TRIPLES: usize = 6;
 
 /// Triples of blurred finder candidates of one module size, the best
-/// judged first.
-pub fn blob_triples(plane: &Plane, inverted: bool) -> Vec<Triple> {
-    let found = blob_finders(plane, inverted);
+/// judged first, for dark-on-light and for light-on-dark codes (one search
+/// serves both: the smoothed planes and the local extremes are shared).
+#[derive(Debug, Clone, Default)]
+pub struct BlobTriples {
+    dark_on_light: Vec<Triple>,
+    light_on_dark: Vec<Triple>,
+}
+
+impl BlobTriples {
+    /// Searches `plane` for blurred finders of both polarities.
+    pub fn find(plane: &Plane) -> Self {
+        let [dark_on_light, light_on_dark] = blob_finders(plane).map(|found| best_triples(&found));
+        Self {
+            dark_on_light,
+            light_on_dark,
+        }
+    }
+
+    /// The triples of one polarity (`inverted`: light on dark).
+    pub fn of(&self, inverted: bool) -> &[Triple] {
+        if inverted {
+            &self.light_on_dark
+        } else {
+            &self.dark_on_light
+        }
+    }
+}
+
+/// The [`KEPT_TRIPLES`] best triples of finders of one module size.
+fn best_triples(found: &[(f64, Finder)]) -> Vec<Triple> {
     let mut out: Vec<(f64, Triple)> = Vec::new();
     for (i, a) in found.iter().enumerate() {
         for (j, b) in found.iter().enumerate().skip(i + 1) {
@@ -100,7 +137,7 @@ pub fn snap(
     let sums = PatchSums::new(plane, x0, y0, x1, y1)?;
     let template = finder_profile();
     let rings = RingTable::new(module);
-    let halves = SQUARE_RINGS.map(|b| (b * module).round().max(1.0) as usize);
+    let squares = SquareRings::new(module);
     let step = ((module / 2.0).floor() as i64).max(1);
     let fits = |x: i64, y: i64| {
         x >= outer as i64
@@ -113,7 +150,7 @@ pub fn snap(
             return None;
         }
         let at = [x as usize, y as usize];
-        (square_correlation(&sums, inverted, at, halves) >= MIN_SQUARE)
+        (squares.correlation(&sums, inverted, at) >= MIN_SQUARE)
             .then(|| rings.judge(plane, inverted, at, &template))
     };
     let span = span as i64;
@@ -156,13 +193,14 @@ pub fn snap(
 }
 
 /// Finder candidates with their scores, the best [`PER_SCALE`] of each
-/// module size (scores of different sizes do not compare).
-fn blob_finders(plane: &Plane, inverted: bool) -> Vec<(f64, Finder)> {
+/// module size (scores of different sizes do not compare), dark-on-light
+/// then light-on-dark.
+fn blob_finders(plane: &Plane) -> [Vec<(f64, Finder)>; 2] {
     let template = finder_profile();
+    let mut out = [Vec::new(), Vec::new()];
     let Some(sums) = PatchSums::new(plane, 0, 0, plane.width, plane.height) else {
-        return Vec::new();
+        return out;
     };
-    let mut out = Vec::new();
     for k in 0..SCALES {
         let module = FIRST_MODULE * MODULE_RATIO.powi(k as i32);
         let reach = (RINGS as f64 * RING_WIDTH * module).ceil() as usize + 1;
@@ -171,88 +209,158 @@ fn blob_finders(plane: &Plane, inverted: bool) -> Vec<(f64, Finder)> {
         }
         let smoothed = box_smooth(plane, (1.5 * module).round() as usize);
         let step = ((module / 2.0).floor() as usize).max(1);
-        let (cols, rows) = (
-            (plane.width - 2 * reach) / step,
-            (plane.height - 2 * reach) / step,
-        );
-        // Darker is larger, whatever the polarity; on a grid half a module
-        // apart, each cell's value and the largest among the cells within
-        // [`PEAK_REACH`] (rows then columns).
-        let grid: Vec<i32> = (0..rows * cols)
-            .map(|i| {
-                let (x, y) = (reach + (i % cols) * step, reach + (i / cols) * step);
-                let v = i32::from(smoothed.data.get(y * plane.width + x).copied().unwrap_or(0));
-                if inverted {
-                    v
-                } else {
-                    255 - v
-                }
-            })
-            .collect();
-        let across: Vec<i32> = (0..rows * cols)
-            .map(|i| {
-                let c = i % cols;
-                let lo = i - c.min(PEAK_REACH);
-                let hi = i + (cols - 1 - c).min(PEAK_REACH);
-                grid.get(lo..=hi)
-                    .and_then(|w| w.iter().max().copied())
-                    .unwrap_or(i32::MAX)
-            })
-            .collect();
-        let value = |i: usize| grid.get(i).copied().unwrap_or(i32::MIN);
-        let largest = |i: usize| {
-            let (r, c) = (i / cols, i % cols);
-            (r.saturating_sub(PEAK_REACH)..=(r + PEAK_REACH).min(rows - 1))
-                .filter_map(|rr| across.get(rr * cols + c).copied())
-                .max()
-                .unwrap_or(i32::MAX)
-        };
+        let cells = Cells::sample(&smoothed, reach, step);
         let rings = RingTable::new(module);
-        let halves = SQUARE_RINGS.map(|b| (b * module).round().max(1.0) as usize);
-        let mut scale: Vec<(f64, Finder)> = Vec::new();
-        for i in 0..rows * cols {
+        let squares = SquareRings::new(module);
+        let mut scales = [Vec::new(), Vec::new()];
+        for (i, [x, y]) in cells.positions() {
+            let polarities = cells.extreme_for(i);
+            if polarities == [false, false] {
+                continue;
+            }
+            // Four square rings from a summed-area table first (cheap),
+            // then the fine round profile.
+            let Some(rings_seen) = squares.shape(&sums, [x, y], polarities) else {
+                continue;
+            };
+            for ((inverted, extreme), scale) in [false, true]
+                .into_iter()
+                .zip(polarities)
+                .zip(scales.iter_mut())
             {
-                let v = value(i);
-                if v < largest(i) {
-                    continue;
-                }
-                let (c, r) = (i % cols, i / cols);
-                let (x, y) = (reach + c * step, reach + r * step);
-                // Four square rings from a summed-area table first (cheap),
-                // then the fine round profile.
-                if square_correlation(&sums, inverted, [x, y], halves) < MIN_SQUARE {
+                if !extreme || rings_seen.correlation(&squares, inverted) < MIN_SQUARE {
                     continue;
                 }
                 let score = rings.judge(plane, inverted, [x, y], &template);
                 if score >= MIN_SCORE {
-                    scale.push((
-                        score,
-                        Finder {
-                            x: x as f64,
-                            y: y as f64,
-                            module,
-                            hits: 1,
-                        },
-                    ));
+                    let finder = Finder {
+                        x: x as f64,
+                        y: y as f64,
+                        module,
+                        hits: 1,
+                    };
+                    scale.push((score, finder));
                 }
             }
         }
-        scale.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut kept: Vec<(f64, Finder)> = Vec::new();
-        for (score, f) in scale {
-            if !kept
-                .iter()
-                .any(|k| (k.1.x - f.x).hypot(k.1.y - f.y) < 2.0 * module)
-            {
-                kept.push((score, f));
-                if kept.len() == PER_SCALE {
-                    break;
-                }
-            }
+        for (found, scale) in out.iter_mut().zip(scales) {
+            found.extend(best_apart(scale, module));
         }
-        out.extend(kept);
     }
     out
+}
+
+/// The [`PER_SCALE`] best scoring candidates of one module size, each at
+/// least two modules from any better one.
+fn best_apart(mut scale: Vec<(f64, Finder)>, module: f64) -> Vec<(f64, Finder)> {
+    scale.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut kept: Vec<(f64, Finder)> = Vec::new();
+    for (score, f) in scale {
+        if !kept
+            .iter()
+            .any(|k| (k.1.x - f.x).hypot(k.1.y - f.y) < 2.0 * module)
+        {
+            kept.push((score, f));
+            if kept.len() == PER_SCALE {
+                break;
+            }
+        }
+    }
+    kept
+}
+
+/// A smoothed plane sampled on a grid half a module apart, inside a margin
+/// of `reach` pixels, with each cell's least and greatest value within
+/// [`PEAK_REACH`] cells each way.
+struct Cells {
+    reach: usize,
+    step: usize,
+    cols: usize,
+    rows: usize,
+    values: Vec<u8>,
+    least: Vec<u8>,
+    greatest: Vec<u8>,
+}
+
+impl Cells {
+    fn sample(smoothed: &Plane, reach: usize, step: usize) -> Self {
+        let w = smoothed.width;
+        let cols = w.saturating_sub(2 * reach) / step;
+        let rows = smoothed.height.saturating_sub(2 * reach) / step;
+        let mut values = Vec::with_capacity(rows * cols);
+        for r in 0..rows {
+            let y = reach + r * step;
+            let row = smoothed.data.get(y * w..(y + 1) * w).unwrap_or(&[]);
+            values.extend((0..cols).map(|c| row.get(reach + c * step).copied().unwrap_or(0)));
+        }
+        let mut least = vec![0u8; rows * cols];
+        let mut greatest = vec![0u8; rows * cols];
+        // Along each row, then along each column over the rows' results.
+        let mut row_least = vec![0u8; rows * cols];
+        let mut row_greatest = vec![0u8; rows * cols];
+        for ((row, l), g) in values
+            .chunks_exact(cols.max(1))
+            .zip(row_least.chunks_exact_mut(cols.max(1)))
+            .zip(row_greatest.chunks_exact_mut(cols.max(1)))
+        {
+            spread(row, l, 1, u8::min);
+            spread(row, g, 1, u8::max);
+        }
+        spread(&row_least, &mut least, cols, u8::min);
+        spread(&row_greatest, &mut greatest, cols, u8::max);
+        Self {
+            reach,
+            step,
+            cols,
+            rows,
+            values,
+            least,
+            greatest,
+        }
+    }
+
+    /// Each cell's index and pixel position, row after row.
+    fn positions(&self) -> impl Iterator<Item = (usize, [usize; 2])> + '_ {
+        (0..self.rows).flat_map(move |r| {
+            (0..self.cols).map(move |c| {
+                let at = [self.reach + c * self.step, self.reach + r * self.step];
+                (r * self.cols + c, at)
+            })
+        })
+    }
+
+    /// Whether cell `i` is the darkest within its neighbourhood (a
+    /// candidate for dark-on-light codes) and whether it is the lightest
+    /// (for light-on-dark ones); ties count.
+    fn extreme_for(&self, i: usize) -> [bool; 2] {
+        let v = self.values.get(i);
+        [v == self.least.get(i), v == self.greatest.get(i)]
+    }
+}
+
+/// `out[i] = op` over `src[i + k·stride]` for `k` within ±[`PEAK_REACH`]
+/// (clipped to `src`): a window's extreme along rows (`stride` 1, one row
+/// at a time) or along columns (`stride` a row's length), in whole-slice
+/// passes the compiler vectorises.
+fn spread(src: &[u8], out: &mut [u8], stride: usize, op: fn(u8, u8) -> u8) {
+    let n = src.len().min(out.len());
+    let (Some(src), Some(out)) = (src.get(..n), out.get_mut(..n)) else {
+        return;
+    };
+    out.copy_from_slice(src);
+    for k in 1..=PEAK_REACH {
+        let shift = k * stride;
+        let (Some(ahead), Some(behind)) = (src.get(shift..), src.get(..n.saturating_sub(shift)))
+        else {
+            break;
+        };
+        for (o, &v) in out.iter_mut().zip(ahead) {
+            *o = op(*o, v);
+        }
+        for (o, &v) in out.iter_mut().skip(shift).zip(behind) {
+            *o = op(*o, v);
+        }
+    }
 }
 
 /// An ideal dark-on-light finder's radial profile (luma, low where dark),
@@ -371,43 +479,108 @@ impl RingTable {
     }
 }
 
-/// The correlation of four square rings' mean luma around `centre` (the
-/// stone and rings out to `halves` pixels each way) with a blurred finder's.
-fn square_correlation(
-    sums: &PatchSums<'_>,
-    inverted: bool,
-    centre: [usize; 2],
+/// The cheap first test of a finder candidate: the mean luma of the stone
+/// and of three square rings around it (half sides [`SQUARE_RINGS`]
+/// modules), correlated with a blurred finder's.
+struct SquareRings {
+    /// Half sides in pixels.
     halves: [usize; 4],
-) -> f64 {
-    let p = [centre[0] as f64, centre[1] as f64];
-    let mut inner = (0.0, 0.0);
-    let mut means = [0.0f64; 4];
-    for (slot, &h) in means.iter_mut().zip(&halves) {
-        let side = (2 * h + 1) as f64;
-        let area = side * side;
-        let total = sums.mean(p, h).unwrap_or(0.0) * area;
-        let ring_area = area - inner.1;
-        *slot = if ring_area > 0.0 {
-            (total - inner.0) / ring_area
-        } else {
-            0.0
-        };
-        inner = (total, area);
-    }
-    let mean = means.iter().sum::<f64>() / 4.0;
-    let centred = means.map(|m| m - mean);
-    let norm = centred.iter().map(|m| m * m).sum::<f64>().sqrt();
-    if norm < MIN_SQUARE_SPREAD {
-        return 0.0;
-    }
-    let sign = if inverted { -1.0 } else { 1.0 };
-    let profile = {
+    /// [`SQUARE_PROFILE`] centred and of unit length.
+    profile: [f64; 4],
+}
+
+impl SquareRings {
+    fn new(module: f64) -> Self {
         let mean = SQUARE_PROFILE.iter().sum::<f64>() / 4.0;
-        let c = SQUARE_PROFILE.map(|v| v - mean);
-        let n = c.iter().map(|v| v * v).sum::<f64>().sqrt();
-        c.map(|v| v / n)
-    };
-    sign * centred.iter().zip(profile).map(|(a, b)| a * b).sum::<f64>() / norm
+        let centred = SQUARE_PROFILE.map(|v| v - mean);
+        let norm = centred.iter().map(|v| v * v).sum::<f64>().sqrt();
+        Self {
+            halves: SQUARE_RINGS.map(|b| (b * module).round().max(1.0) as usize),
+            profile: centred.map(|v| v / norm),
+        }
+    }
+
+    /// The rings' mean luma around `centre`, centred, for the polarities
+    /// asked (dark-on-light, light-on-dark); None where they hardly differ
+    /// (flat texture, not judged further) or where the first ring is not
+    /// [`MIN_RISE`] lighter (darker) than the stone for any of them.
+    fn shape(
+        &self,
+        sums: &PatchSums<'_>,
+        centre: [usize; 2],
+        polarities: [bool; 2],
+    ) -> Option<RingShape> {
+        let areas = self.halves.map(|h| ((2 * h + 1) * (2 * h + 1)) as f64);
+        let [h0, h1, h2, h3] = self.halves;
+        let [a0, a1, a2, a3] = areas;
+        // Each box's pixel sum; a box reaching past the table: its clipped
+        // mean times its area.
+        let totals = |halves: [usize; 2], areas: [f64; 2]| match sums.box_sums(centre, halves) {
+            Some(totals) => totals.map(f64::from),
+            None => {
+                let p = [centre[0] as f64, centre[1] as f64];
+                let ([inner, outer], [inner_area, outer_area]) = (halves, areas);
+                [
+                    sums.mean(p, inner).unwrap_or(0.0) * inner_area,
+                    sums.mean(p, outer).unwrap_or(0.0) * outer_area,
+                ]
+            }
+        };
+        let ring_mean = |outer: f64, inner: f64, outer_area: f64, inner_area: f64| {
+            let ring_area = outer_area - inner_area;
+            if ring_area > 0.0 {
+                (outer - inner) / ring_area
+            } else {
+                0.0
+            }
+        };
+        // The stone and the first ring first: most places stop there.
+        let [t0, t1] = totals([h0, h1], [a0, a1]);
+        let (stone, first) = (ring_mean(t0, 0.0, a0, 0.0), ring_mean(t1, t0, a1, a0));
+        let rise = first - stone;
+        let dark = polarities[0] && rise >= MIN_RISE;
+        let light = polarities[1] && -rise >= MIN_RISE;
+        if !(dark || light) {
+            return None;
+        }
+        let [t2, t3] = totals([h2, h3], [a2, a3]);
+        let means = [
+            stone,
+            first,
+            ring_mean(t2, t1, a2, a1),
+            ring_mean(t3, t2, a3, a2),
+        ];
+        let mean = means.iter().sum::<f64>() / 4.0;
+        let centred = means.map(|m| m - mean);
+        let norm = centred.iter().map(|m| m * m).sum::<f64>().sqrt();
+        (norm >= MIN_SQUARE_SPREAD).then_some(RingShape { centred, norm })
+    }
+
+    /// The correlation around `centre` (0 where the rings hardly differ).
+    fn correlation(&self, sums: &PatchSums<'_>, inverted: bool, centre: [usize; 2]) -> f64 {
+        self.shape(sums, centre, [!inverted, inverted])
+            .map_or(0.0, |shape| shape.correlation(self, inverted))
+    }
+}
+
+/// Square rings' mean luma about their mean, and its length.
+struct RingShape {
+    centred: [f64; 4],
+    norm: f64,
+}
+
+impl RingShape {
+    /// The correlation with a blurred finder's rings of one polarity.
+    fn correlation(&self, squares: &SquareRings, inverted: bool) -> f64 {
+        let sign = if inverted { -1.0 } else { 1.0 };
+        let dot: f64 = self
+            .centred
+            .iter()
+            .zip(squares.profile)
+            .map(|(a, b)| a * b)
+            .sum();
+        sign * dot / self.norm
+    }
 }
 
 #[cfg(test)]
@@ -432,7 +605,8 @@ mod tests {
         assert!(crate::scan::finder::find_finders(&bitmap, false).len() < 3);
         let s = size as f64;
         let want = [[3.5, 3.5], [s - 3.5, 3.5], [3.5, s - 3.5]].map(|c| image.map.map(c));
-        let best = blob_triples(&image.plane, false);
+        let blobs = BlobTriples::find(&image.plane);
+        let best = blobs.of(false);
         let found = best.iter().take(2).any(|t| {
             let mut got = t.centres;
             got.sort_by(|a, b| (a[0] + a[1]).total_cmp(&(b[0] + b[1])));
@@ -446,6 +620,58 @@ mod tests {
             found,
             "{want:?} not among {:?}",
             best.iter().map(|t| t.centres).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_finder_like_square_profile_rises_from_its_stone() {
+        // Every ring profile the full test accepts has its first ring
+        // MIN_RISE from its stone, so the early exit in `shape` never
+        // refuses what the correlation takes. The least rise accepted is
+        // at the least spread, turned as far from the pure stone-to-ring
+        // step as the correlation allows: built here, and then profiles
+        // drawn at random (a fixed LCG) around it.
+        let squares = SquareRings::new(3.0);
+        let p = squares.profile;
+        let step = [-1.0, 1.0, 0.0, 0.0].map(|v: f64| v / 2f64.sqrt());
+        let dot = |a: [f64; 4], b: [f64; 4]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+        // The unit vector beside `p`, in the plane of `p` and the step,
+        // turned away from the step.
+        let along = dot(p, step);
+        let beside = {
+            let v = [0, 1, 2, 3].map(|i| along * p[i] - step[i]);
+            let n = dot(v, v).sqrt();
+            v.map(|x| x / n)
+        };
+        let turn = 0.85f64.acos() - 1e-9;
+        let worst =
+            [0, 1, 2, 3].map(|i| MIN_SQUARE_SPREAD * (turn.cos() * p[i] + turn.sin() * beside[i]));
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / f64::from(1u32 << 31) - 0.5
+        };
+        let mut least_rise = f64::INFINITY;
+        for k in 0..100_000 {
+            let jitter = if k == 0 { 0.0 } else { 0.2 };
+            let means = worst.map(|m| 100.0 + m + jitter * next());
+            let mean = means.iter().sum::<f64>() / 4.0;
+            let centred = means.map(|m| m - mean);
+            let norm = dot(centred, centred).sqrt();
+            if norm < MIN_SQUARE_SPREAD {
+                continue;
+            }
+            let shape = RingShape { centred, norm };
+            if shape.correlation(&squares, false) >= MIN_SQUARE {
+                least_rise = least_rise.min(means[1] - means[0]);
+            }
+        }
+        assert!(least_rise >= MIN_RISE, "accepted a rise of {least_rise}");
+        assert!(
+            least_rise < MIN_RISE + 0.1,
+            "least rise {least_rise}: the test means nothing"
         );
     }
 

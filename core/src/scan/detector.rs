@@ -4,7 +4,7 @@
 use std::cell::OnceCell;
 
 use super::binarize::Bitmap;
-use super::blob_finder::blob_triples;
+use super::blob_finder::BlobTriples;
 use super::bow;
 use super::decode::code_from_bytes;
 use super::equalize::read_equalized;
@@ -287,11 +287,11 @@ fn best_triples(bitmap: &Bitmap, finders: &[Finder]) -> Vec<Triple> {
 }
 
 /// Small codes whose finders defocus has blurred past their rings (see
-/// [`blob_triples`]), placed for the pixel model without reading.
-pub fn place_blobs(bitmap: &Bitmap, luma: Luma<'_>) -> Vec<Unread> {
+/// [`BlobTriples`]), placed for the pixel model without reading.
+pub fn place_blobs(bitmap: &Bitmap, luma: Luma<'_>, blobs: &BlobTriples) -> Vec<Unread> {
     let mut out = Vec::new();
-    for t in blob_triples(luma.plane, luma.inverted) {
-        place(bitmap, luma, &t, nearby_sizes(&t), &mut out);
+    for t in blobs.of(luma.inverted) {
+        place(bitmap, luma, t, nearby_sizes(t), &mut out);
     }
     out
 }

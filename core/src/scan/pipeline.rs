@@ -5,6 +5,7 @@
 //! the partner of a lone certificate or hallmark.
 
 use super::binarize::{binarize_both, Bitmap, Threshold};
+use super::blob_finder::BlobTriples;
 use super::detector;
 use super::last_resort::{read_most_code_like, Candidate};
 use super::midrange::{contrasty_share, Midrange, MidrangeField};
@@ -351,6 +352,7 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
         return;
     };
     let mut found_here = Vec::new();
+    let blob_triples = BlobTriples::find(level);
     for inverted in [true, false] {
         let attempt = Attempt {
             level: coarse,
@@ -369,7 +371,7 @@ fn model_unread(levels: &[Plane], cache: &mut FieldCache, result: &mut PipelineR
             sharp_large_only: false,
         };
         let guessed = detector::find_in_bitmap(&bitmap, Some(luma), &[], search).unread;
-        let blobs = detector::place_blobs(&bitmap, luma);
+        let blobs = detector::place_blobs(&bitmap, luma, &blob_triples);
         found_here.extend(
             guessed
                 .into_iter()

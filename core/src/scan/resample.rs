@@ -175,6 +175,38 @@ impl<'a> PatchSums<'a> {
         })
     }
 
+    /// The sums of the `(2k+1)²` pixels centred on `centre` for each `k`
+    /// of `halves` (concentric boxes, the last the largest), when all of
+    /// them lie in the table's region (None otherwise): integer lookups
+    /// only, for tests run at every cell of a grid.
+    pub fn box_sums<const N: usize>(
+        &self,
+        centre: [usize; 2],
+        halves: [usize; N],
+    ) -> Option<[u32; N]> {
+        let [cx, cy] = centre;
+        let largest = halves.iter().copied().max()?;
+        let (left, top) = (cx.checked_sub(largest)?, cy.checked_sub(largest)?);
+        if left < self.x0
+            || top < self.y0
+            || cx + largest + 1 > self.x1
+            || cy + largest + 1 > self.y1
+        {
+            return None;
+        }
+        let stride = self.x1 - self.x0 + 1;
+        let (x, y) = (cx - self.x0, cy - self.y0);
+        let mut out = [0u32; N];
+        for (slot, k) in out.iter_mut().zip(halves) {
+            let (top, bottom) = ((y - k) * stride, (y + k + 1) * stride);
+            let (left, right) = (x - k, x + k + 1);
+            let at = |i: usize| self.table.get(i).copied();
+            *slot =
+                (at(bottom + right)? - at(top + right)?) - (at(bottom + left)? - at(top + left)?);
+        }
+        Some(out)
+    }
+
     /// Exactly [`patch_mean`]`(plane, p, k)`.
     pub fn mean(&self, p: [f64; 2], k: usize) -> Option<f64> {
         if !(p[0] >= 0.0 && p[1] >= 0.0) {
