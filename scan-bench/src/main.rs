@@ -11,8 +11,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use touchmark::scan::{
-    decode_to_luma, scan_image, scan_luma, scan_luma_rqrr_baseline, LumaFrame, ScanLimits,
-    ScanOutcome,
+    decode_to_luma, scan_image, scan_luma, scan_luma_rqrr_baseline, FrameScanner, LumaFrame,
+    ScanLimits, ScanOutcome,
 };
 
 use cases::Case;
@@ -33,6 +33,11 @@ enum Engine {
     /// Touchmark's pipeline on an already decoded luma frame (file decode not
     /// timed), as a camera app calls it.
     TouchmarkLuma,
+    /// Touchmark's camera-stream scanner (`FrameScanner`) on decoded luma,
+    /// one scanner for the whole run: each image is scanned as consecutive
+    /// frames until a code reads, at most one cycle (an image with no code:
+    /// a whole cycle); `ms` is the mean per frame and `frames` how many.
+    TouchmarkStream,
     /// Only decode the file to luma (how much of an image's time is decoding).
     DecodeOnly,
     /// Only decode the file, through `image`'s generic path to RGB and then
@@ -77,6 +82,9 @@ struct Row<'a> {
     texts: Vec<String>,
     problem: Option<String>,
     error: Option<String>,
+    /// Frames scanned (the stream engine only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frames: Option<usize>,
 }
 
 fn split(arg: &str) -> Result<(String, PathBuf), String> {
@@ -126,17 +134,53 @@ fn scan_rqrr(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, String> {
     scan_luma_rqrr_baseline(&frame, limits).map_err(|e| e.to_string())
 }
 
+/// Scans `luma` as consecutive frames of a stream until a code reads (all
+/// of a cycle when `whole_cycle`): the last outcome, the mean time per
+/// frame and how many frames.
+fn scan_stream(
+    scanner: &mut FrameScanner,
+    luma: &image::GrayImage,
+    whole_cycle: bool,
+) -> (Result<ScanOutcome, String>, f64, usize) {
+    let frame = LumaFrame {
+        data: luma.as_raw(),
+        width: luma.width(),
+        height: luma.height(),
+        stride: luma.width(),
+    };
+    let mut total = 0.0;
+    let mut frames = 0;
+    let mut last = Err("no frame scanned".to_string());
+    while frames < FrameScanner::CYCLE {
+        let start = Instant::now();
+        last = scanner.scan(&frame).map_err(|e| e.to_string());
+        total += start.elapsed().as_secs_f64() * 1000.0;
+        frames += 1;
+        let read = last.as_ref().is_ok_and(|o| !o.codes.is_empty());
+        if read && !whole_cycle {
+            break;
+        }
+    }
+    (last, total / frames as f64, frames)
+}
+
 fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
     let limits = ScanLimits::default();
+    let mut stream = FrameScanner::new(limits);
     for case in gather(sets)? {
         let bytes =
             std::fs::read(&case.file).map_err(|e| format!("{}: {e}", case.file.display()))?;
         let luma = match engine {
-            Engine::TouchmarkLuma => {
+            Engine::TouchmarkLuma | Engine::TouchmarkStream => {
                 Some(decode_to_luma(&bytes, &limits).map_err(|e| e.to_string())?)
             }
             _ => None,
         };
+        if let (Engine::TouchmarkStream, Some(luma)) = (engine, &luma) {
+            let (result, ms, frames) = scan_stream(&mut stream, luma, case.codes == 0);
+            print_row(&case, "touchmark-stream", ms, result, Some(frames))?;
+            continue;
+        }
         let start = Instant::now();
         let result = match (engine, &luma) {
             (Engine::TouchmarkLuma, Some(luma)) => {
@@ -167,36 +211,51 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
             _ => scan_image(&bytes, &limits).map_err(|e| e.to_string()),
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
-        let (texts, problem, error) = match result {
-            Ok(outcome) => (
-                outcome.codes.into_iter().map(|c| c.text).collect(),
-                outcome.problem.map(|p| format!("{p:?}")),
-                None,
-            ),
-            Err(e) => (Vec::new(), None, Some(e)),
+        let name = match engine {
+            Engine::Touchmark => "touchmark",
+            Engine::Rqrr => "rqrr",
+            Engine::TouchmarkLuma => "touchmark-luma",
+            Engine::TouchmarkStream => "touchmark-stream",
+            Engine::DecodeOnly => "decode-only",
+            Engine::DecodeGeneric => "decode-generic",
         };
-        let row = Row {
-            set: &case.set,
-            file: &case.file,
-            engine: match engine {
-                Engine::Touchmark => "touchmark",
-                Engine::Rqrr => "rqrr",
-                Engine::TouchmarkLuma => "touchmark-luma",
-                Engine::DecodeOnly => "decode-only",
-                Engine::DecodeGeneric => "decode-generic",
-            },
-            ms,
-            codes: case.codes,
-            correct: score(&case, &texts),
-            texts,
-            problem,
-            error,
-        };
-        println!(
-            "{}",
-            serde_json::to_string(&row).map_err(|e| e.to_string())?
-        );
+        print_row(&case, name, ms, result, None)?;
     }
+    Ok(())
+}
+
+/// Prints one image's JSON line.
+fn print_row(
+    case: &Case,
+    engine: &'static str,
+    ms: f64,
+    result: Result<ScanOutcome, String>,
+    frames: Option<usize>,
+) -> Result<(), String> {
+    let (texts, problem, error) = match result {
+        Ok(outcome) => (
+            outcome.codes.into_iter().map(|c| c.text).collect(),
+            outcome.problem.map(|p| format!("{p:?}")),
+            None,
+        ),
+        Err(e) => (Vec::new(), None, Some(e)),
+    };
+    let row = Row {
+        set: &case.set,
+        file: &case.file,
+        engine,
+        ms,
+        codes: case.codes,
+        correct: score(case, &texts),
+        texts,
+        problem,
+        error,
+        frames,
+    };
+    println!(
+        "{}",
+        serde_json::to_string(&row).map_err(|e| e.to_string())?
+    );
     Ok(())
 }
 

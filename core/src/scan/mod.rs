@@ -20,6 +20,8 @@
 //!   `resample`, `refine`, `equalize`, `piecewise`, `bow` for blurred, bent
 //!   and curved codes) into a grid for `grid_decode` (quircs); `lost_finder`
 //!   completes codes with one finder under glare from the other two.
+//! - `stream`: a camera stream's scanner ([`FrameScanner`]): the first pass
+//!   on every frame, the later ones one per frame in turn.
 //! - `rqrr_bitmap`: rqrr's own detector over the same bitmap, as a fallback
 //!   for photos (camera frames do without it).
 //! - The last resort, for photos where nothing was read (`last_resort`): small
@@ -72,6 +74,7 @@ mod resample;
 mod rqrr_baseline;
 mod rqrr_bitmap;
 mod soft_decode;
+mod stream;
 mod template_fit;
 #[cfg(test)]
 mod test_render;
@@ -85,6 +88,7 @@ use crate::hallmark::HALLMARK_PREFIX;
 use crate::tlog::proof::PROOF_HEADER;
 
 pub use image_input::{decode_to_luma, ScanLimits};
+pub use stream::FrameScanner;
 
 /// A borrowed 8-bit luma (Y) plane.
 #[derive(Debug, Clone, Copy)]
@@ -225,7 +229,8 @@ pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, Scan
     // image has no stride: its pixels become the plane as they are.
     Ok(scan_plane(
         plane::Plane::from_gray(luma),
-        &ScanOptions { all_codes: true },
+        true,
+        pipeline::Passes::All,
     ))
 }
 
@@ -242,12 +247,17 @@ pub fn scan_luma_with(
     options: &ScanOptions,
 ) -> Result<ScanOutcome, ScanError> {
     limits.check_frame(frame)?;
-    Ok(scan_plane(plane::Plane::from_frame(frame), options))
+    Ok(scan_plane(
+        plane::Plane::from_frame(frame),
+        options.all_codes,
+        pipeline::Passes::All,
+    ))
 }
 
-/// Runs the pipeline over a plane and diagnoses what it saw.
-fn scan_plane(plane: plane::Plane, options: &ScanOptions) -> ScanOutcome {
-    let (result, coarse) = pipeline::run(plane, options.all_codes);
+/// Runs the pipeline's `passes` over a plane (looking for every code with
+/// `all_codes`, see [`ScanOptions`]) and diagnoses what it saw.
+fn scan_plane(plane: plane::Plane, all_codes: bool, passes: pipeline::Passes) -> ScanOutcome {
+    let (result, coarse) = pipeline::run(plane, all_codes, passes);
     let evidence = diagnose::Evidence {
         located: result.located,
         code_like: !result.chance_only || result.unread_large > 0,

@@ -175,10 +175,38 @@ const PRINT_SHARE: f64 = 0.03;
 /// Block mid-ranges closer than this are flat background.
 const MIDRANGE_MIN_CONTRAST: u8 = 12;
 
-fn attempts(levels: usize) -> Vec<Attempt> {
+/// How many passes follow the first.
+pub const LATER_PASSES: usize = PASSES.len() - 1;
+
+/// Which of the passes a scan runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passes {
+    /// Every pass in turn until one reads: a photo, or a single frame.
+    All,
+    /// The first pass, which reads most codes, and then only the later pass
+    /// of this index (modulo [`LATER_PASSES`]): a camera stream's share of
+    /// the work for one frame (see `stream`).
+    FirstAnd(usize),
+}
+
+impl Passes {
+    /// True when the pass at `index` of [`PASSES`] is run.
+    fn includes(self, index: usize) -> bool {
+        match self {
+            Passes::All => true,
+            Passes::FirstAnd(later) => index == 0 || index == 1 + later % LATER_PASSES,
+        }
+    }
+}
+
+fn attempts(levels: usize, passes: Passes) -> Vec<Attempt> {
     let coarse = levels.saturating_sub(1);
     let mut out = Vec::new();
-    for binarizer in PASSES {
+    for (_, binarizer) in PASSES
+        .into_iter()
+        .enumerate()
+        .filter(|&(index, _)| passes.includes(index))
+    {
         for level in (0..=coarse).rev() {
             for inverted in [false, true] {
                 out.push(Attempt {
@@ -246,11 +274,11 @@ fn missing_partner(codes: &[ScannedCode]) -> Option<CodeKind> {
     }
 }
 
-/// Runs the attempts over a plane until something is read (and, with
+/// Runs the attempts of `passes` over a plane until something is read (and, with
 /// `all_codes`, hunts for the partner of a lone certificate or hallmark, runs
 /// rqrr's fallback after every pass and, when nothing read, the last resort);
 /// also returns the coarsest pyramid level, for diagnostics.
-pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
+pub fn run(plane: Plane, all_codes: bool, passes: Passes) -> (PipelineResult, Plane) {
     let levels = pyramid(plane);
     let mut result = PipelineResult::default();
     let mut cache = FieldCache::default();
@@ -259,7 +287,7 @@ pub fn run(plane: Plane, all_codes: bool) -> (PipelineResult, Plane) {
     // light-on-dark bitmap from the same field has been searched too: most
     // light-on-dark hallmarks are read there, and the fallback costs more.
     let mut deferred: Option<(Attempt, Bitmap)> = None;
-    for attempt in attempts(levels.len()) {
+    for attempt in attempts(levels.len(), passes) {
         // Most codes are read in the first pass: it searches sparse rows.
         let first_pass = attempt.binarizer == MIDRANGE;
         let search = detector::Search {
@@ -569,5 +597,31 @@ fn merge(found: rqrr_bitmap::Found, attempt: Attempt, result: &mut PipelineResul
             corner[1] *= scale;
         }
         result.codes.push(code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_cycle_runs_every_pass_and_the_first_on_every_frame() {
+        let all = attempts(1, Passes::All);
+        assert_eq!(all.len(), 2 * PASSES.len());
+        let mut seen = Vec::new();
+        for frame in 0..LATER_PASSES {
+            let these = attempts(1, Passes::FirstAnd(frame));
+            // The first pass's two polarities and one later pass's.
+            assert_eq!(these.len(), 4, "frame {frame}");
+            assert_eq!(&these[..2], &all[..2], "frame {frame}");
+            seen.extend_from_slice(&these[2..]);
+        }
+        seen.sort_by_key(|a| all.iter().position(|b| b == a));
+        assert_eq!(seen, all[2..].to_vec());
+        // The turn wraps.
+        assert_eq!(
+            attempts(1, Passes::FirstAnd(LATER_PASSES)),
+            attempts(1, Passes::FirstAnd(0))
+        );
     }
 }

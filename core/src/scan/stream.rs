@@ -1,0 +1,53 @@
+//! Scanning a live camera stream. A camera loop sees mostly frames with no
+//! code in view, and each one it scans fully delays the frame that holds
+//! the code: a 1080p frame with nothing in it runs all twelve attempts
+//! (six passes, two polarities) before it can say so. [`FrameScanner`]
+//! runs the first pass on every frame, which reads most codes (over the
+//! generated sets scanned as frames, 91 % of the codes read), and one of
+//! the later passes per frame in turn, so a frame costs about a third of a
+//! full scan and a code held in view meets every pass within
+//! [`FrameScanner::CYCLE`] frames (scan-bench/RESULTS.md, session 13).
+
+use super::pipeline::{Passes, LATER_PASSES};
+use super::{scan_plane, LumaFrame, ScanError, ScanLimits, ScanOutcome};
+
+/// Scans the frames of a camera stream, spreading the later passes over
+/// consecutive frames. Keep one per stream and hand it every frame the
+/// analyzer receives; a single frame on its own is better served by
+/// [`super::scan_luma`], which runs every pass.
+#[derive(Debug, Clone)]
+pub struct FrameScanner {
+    limits: ScanLimits,
+    /// Frames scanned so far: picks the later pass of the next one.
+    frames: usize,
+}
+
+impl FrameScanner {
+    /// How many consecutive frames run every pass once.
+    pub const CYCLE: usize = LATER_PASSES;
+
+    /// A scanner for one stream, checking every frame against `limits`.
+    pub fn new(limits: ScanLimits) -> Self {
+        Self { limits, frames: 0 }
+    }
+
+    /// Scans one frame: the first pass and the next later pass in turn,
+    /// stopping at the first that reads a code. A frame refused by the
+    /// limits does not advance the turn.
+    pub fn scan(&mut self, frame: &LumaFrame<'_>) -> Result<ScanOutcome, ScanError> {
+        self.limits.check_frame(frame)?;
+        let passes = Passes::FirstAnd(self.frames % Self::CYCLE);
+        self.frames = self.frames.wrapping_add(1);
+        Ok(scan_plane(
+            super::plane::Plane::from_frame(frame),
+            false,
+            passes,
+        ))
+    }
+}
+
+impl Default for FrameScanner {
+    fn default() -> Self {
+        Self::new(ScanLimits::default())
+    }
+}

@@ -1,0 +1,95 @@
+//! A camera stream's scanner (`FrameScanner`) reads within one cycle of
+//! frames every committed image a full frame scan reads, while a single
+//! frame runs only part of the passes.
+#![cfg(feature = "scan")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::PathBuf;
+
+use touchmark::scan::{decode_to_luma, scan_luma, FrameScanner, LumaFrame, ScanLimits};
+
+fn images_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/images")
+}
+
+/// Every committed image's file name and luma.
+fn committed() -> Vec<(String, image::GrayImage)> {
+    let manifest = std::fs::read_to_string(images_dir().join("manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    manifest["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            let file = entry["file"].as_str().unwrap().to_string();
+            let bytes = std::fs::read(images_dir().join(&file)).unwrap();
+            let luma = decode_to_luma(&bytes, &ScanLimits::default()).unwrap();
+            (file, luma)
+        })
+        .collect()
+}
+
+fn frame(luma: &image::GrayImage) -> LumaFrame<'_> {
+    LumaFrame {
+        data: luma.as_raw(),
+        width: luma.width(),
+        height: luma.height(),
+        stride: luma.width(),
+    }
+}
+
+/// The texts of one scan, sorted.
+fn texts(codes: &[touchmark::scan::ScannedCode]) -> Vec<String> {
+    let mut texts: Vec<String> = codes.iter().map(|c| c.text.clone()).collect();
+    texts.sort();
+    texts
+}
+
+#[test]
+fn a_stream_reads_what_a_full_frame_scan_reads_within_a_cycle() {
+    let limits = ScanLimits::default();
+    let mut scanner = FrameScanner::new(limits);
+    let mut later = Vec::new();
+    let mut read = 0;
+    for (file, luma) in committed() {
+        let full = texts(&scan_luma(&frame(&luma), &limits).unwrap().codes);
+        if full.is_empty() {
+            continue;
+        }
+        read += 1;
+        // The turn carries on from the previous image, as it would when the
+        // camera moves from one piece to the next.
+        let frames = (1..=FrameScanner::CYCLE).find(|_| {
+            let got = texts(&scanner.scan(&frame(&luma)).unwrap().codes);
+            assert!(got.iter().all(|t| full.contains(t)), "{file}: read {got:?}");
+            !got.is_empty()
+        });
+        match frames {
+            None => panic!("{file}: not read within {} frames", FrameScanner::CYCLE),
+            Some(n) if n > 1 => later.push(file),
+            Some(_) => {}
+        }
+    }
+    assert!(read >= 20, "only {read} committed images read as frames");
+    // Some images read only in a later pass: a frame did not run them all.
+    assert!(
+        !later.is_empty(),
+        "every image read in its first frame: the test means nothing"
+    );
+}
+
+#[test]
+fn a_frame_refused_by_the_limits_is_an_error() {
+    let mut scanner = FrameScanner::new(ScanLimits {
+        max_pixels: 100,
+        ..ScanLimits::default()
+    });
+    let data = vec![0u8; 64 * 64];
+    let frame = LumaFrame {
+        data: &data,
+        width: 64,
+        height: 64,
+        stride: 64,
+    };
+    assert!(scanner.scan(&frame).is_err());
+}
