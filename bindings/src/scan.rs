@@ -2,9 +2,11 @@
 //! and reading codes to verify later, e.g. a certificate and a hallmark scanned
 //! one after the other.
 
+use std::sync::{Mutex, PoisonError};
+
 use touchmark::scan::{
-    CaptureProblem as CoreProblem, CodeKind as CoreKind, ScanError, ScanLimits,
-    ScanOutcome as CoreOutcome,
+    CaptureProblem as CoreProblem, CodeKind as CoreKind, FrameScanner as CoreFrameScanner,
+    ScanError, ScanLimits, ScanOutcome as CoreOutcome,
 };
 
 use crate::guard::guard;
@@ -154,4 +156,53 @@ pub fn scan_image(image: Vec<u8>) -> Result<ScanResult, TouchmarkError> {
             .map(ScanResult::from)
             .map_err(scan_error)
     })
+}
+
+/// Reads the codes in the frames of a live camera stream without verifying
+/// them. Where `scanFrame` runs every pass of the scanner on one frame,
+/// this runs the first pass (which reads most codes) on every frame and one
+/// of the later passes per frame in turn: a frame with no code in view costs
+/// about a third as much, and a code held in view meets every pass within
+/// `framesPerCycle()` frames. Keep one per camera session and give it every
+/// frame the analyzer receives. Thread-safe; frames are scanned one at a
+/// time. Synchronous CPU work: call it off the main thread.
+#[derive(Debug, uniffi::Object)]
+pub struct FrameScanner {
+    inner: Mutex<CoreFrameScanner>,
+}
+
+#[uniffi::export]
+impl FrameScanner {
+    /// A scanner for one camera session, with the default limits.
+    #[uniffi::constructor]
+    pub fn new() -> Self {
+        Self {
+            inner: Mutex::new(CoreFrameScanner::new(ScanLimits::default())),
+        }
+    }
+
+    /// Scans the next frame of the stream.
+    ///
+    /// Throws `InvalidArgument` when the buffer is smaller than its shape
+    /// says.
+    pub fn scan(&self, frame: LumaFrame) -> Result<ScanResult, TouchmarkError> {
+        guard(|| {
+            let mut scanner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            scanner
+                .scan(&frame.as_core())
+                .map(ScanResult::from)
+                .map_err(scan_error)
+        })
+    }
+
+    /// How many consecutive frames run every pass of the scanner once.
+    pub fn frames_per_cycle(&self) -> u32 {
+        u32::try_from(CoreFrameScanner::CYCLE).unwrap_or(u32::MAX)
+    }
+}
+
+impl Default for FrameScanner {
+    fn default() -> Self {
+        Self::new()
+    }
 }

@@ -223,6 +223,29 @@ private fun imageEndToEnd(m: Manifest) {
     }
 }
 
+/** A camera stream's scanner reads the vector's camera frame within one cycle of
+ *  frames, the same codes as a full scan of the frame; a bad frame throws. */
+private fun frameStream(m: Manifest) {
+    val spec = m.cases.flatMap { c -> c["inputs"].list().map { it.obj() } }.firstOrNull { it["kind"] == "frame" }
+    check("frame stream (${spec?.get("file")})") {
+        requireNotNull(spec) { "no vector with a frame input" }
+        val frame = (m.input(spec) as VerifyInput.Frame).frame
+        val full = scanFrame(frame).codes.map { it.text }.sorted()
+        if (full.isEmpty()) throw AssertionError("a full scan of the frame read nothing: the test means nothing")
+        FrameScanner().use { scanner ->
+            val cycle = scanner.framesPerCycle().toInt()
+            if (cycle < 2) throw AssertionError("a cycle of $cycle frames")
+            val read = (1..cycle).asSequence()
+                .map { scanner.scan(frame).codes.map { it.text }.sorted() }
+                .firstOrNull { it.isNotEmpty() }
+            assertEq("texts", full, read)
+            assertThrows<TouchmarkException.InvalidArgument>("frame") {
+                scanner.scan(LumaFrame(ByteArray(10), 100u, 100u, 100u))
+            }
+        }
+    }
+}
+
 private inline fun <reified E : Throwable> assertThrows(what: String, body: () -> Unit) {
     try {
         body()
@@ -336,6 +359,7 @@ fun main(args: Array<String>) {
     val vectorFailures = failed
     println("kotlin vectors: $ran cases run, ${ran - vectorFailures} passed")
     imageEndToEnd(vectors)
+    frameStream(vectors)
     apiTests(fixtures)
     println("$passed passed, $failed failed")
     exitProcess(if (failed == 0 && passed > 0) 0 else 1)

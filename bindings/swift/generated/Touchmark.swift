@@ -624,6 +624,184 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * Reads the codes in the frames of a live camera stream without verifying
+ * them. Where `scanFrame` runs every pass of the scanner on one frame,
+ * this runs the first pass (which reads most codes) on every frame and one
+ * of the later passes per frame in turn: a frame with no code in view costs
+ * about a third as much, and a code held in view meets every pass within
+ * `framesPerCycle()` frames. Keep one per camera session and give it every
+ * frame the analyzer receives. Thread-safe; frames are scanned one at a
+ * time. Synchronous CPU work: call it off the main thread.
+ */
+public protocol FrameScannerProtocol: AnyObject, Sendable {
+    
+    /**
+     * How many consecutive frames run every pass of the scanner once.
+     */
+    func framesPerCycle()  -> UInt32
+    
+    /**
+     * Scans the next frame of the stream.
+     *
+     * Throws `InvalidArgument` when the buffer is smaller than its shape
+     * says.
+     */
+    func scan(frame: LumaFrame) throws  -> ScanResult
+    
+}
+/**
+ * Reads the codes in the frames of a live camera stream without verifying
+ * them. Where `scanFrame` runs every pass of the scanner on one frame,
+ * this runs the first pass (which reads most codes) on every frame and one
+ * of the later passes per frame in turn: a frame with no code in view costs
+ * about a third as much, and a code held in view meets every pass within
+ * `framesPerCycle()` frames. Keep one per camera session and give it every
+ * frame the analyzer receives. Thread-safe; frames are scanned one at a
+ * time. Synchronous CPU work: call it off the main thread.
+ */
+open class FrameScanner: FrameScannerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_touchmark_ffi_fn_clone_framescanner(self.handle, $0) }
+    }
+    /**
+     * A scanner for one camera session, with the default limits.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_touchmark_ffi_fn_constructor_framescanner_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_touchmark_ffi_fn_free_framescanner(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * How many consecutive frames run every pass of the scanner once.
+     */
+open func framesPerCycle() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_touchmark_ffi_fn_method_framescanner_frames_per_cycle(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Scans the next frame of the stream.
+     *
+     * Throws `InvalidArgument` when the buffer is smaller than its shape
+     * says.
+     */
+open func scan(frame: LumaFrame)throws  -> ScanResult  {
+    return try  FfiConverterTypeScanResult_lift(try rustCallWithError(FfiConverterTypeTouchmarkError_lift) {
+        uniffiCallStatus in
+    uniffi_touchmark_ffi_fn_method_framescanner_scan(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLumaFrame_lower(frame),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameScanner: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = FrameScanner
+
+    public static func lift(_ handle: UInt64) throws -> FrameScanner {
+        return FrameScanner(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: FrameScanner) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameScanner {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: FrameScanner, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameScanner_lift(_ handle: UInt64) throws -> FrameScanner {
+    return try FfiConverterTypeFrameScanner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameScanner_lower(_ value: FrameScanner) -> UInt64 {
+    return FfiConverterTypeFrameScanner.lower(value)
+}
+
+
+
+
+
+
+/**
  * The host's own HTTP stack, for apps that need their proxies, certificate
  * pinning or network policy. Implement it in Kotlin (a `suspend fun`) or Swift
  * (an `async` method) and pass it to `Verifier.refreshLedgers`.
@@ -4936,6 +5114,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_touchmark_ffi_checksum_method_httptransport_get() != 13066) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_touchmark_ffi_checksum_method_framescanner_frames_per_cycle() != 51663) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_touchmark_ffi_checksum_method_framescanner_scan() != 55435) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_touchmark_ffi_checksum_method_verifier_ledger_checkpoints() != 54855) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4961,6 +5145,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_touchmark_ffi_checksum_constructor_systemtimesource_new() != 10272) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_touchmark_ffi_checksum_constructor_framescanner_new() != 38257) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_touchmark_ffi_checksum_constructor_verifier_new() != 65198) {

@@ -335,6 +335,32 @@ void uniffi_touchmark_ffi_fn_init_callback_vtable_httptransport(const UniffiVTab
 uint64_t uniffi_touchmark_ffi_fn_method_httptransport_get(uint64_t ptr, RustBuffer url
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_CLONE_FRAMESCANNER
+#define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_CLONE_FRAMESCANNER
+uint64_t uniffi_touchmark_ffi_fn_clone_framescanner(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_FREE_FRAMESCANNER
+#define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_FREE_FRAMESCANNER
+void uniffi_touchmark_ffi_fn_free_framescanner(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_CONSTRUCTOR_FRAMESCANNER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_CONSTRUCTOR_FRAMESCANNER_NEW
+uint64_t uniffi_touchmark_ffi_fn_constructor_framescanner_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_METHOD_FRAMESCANNER_FRAMES_PER_CYCLE
+#define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_METHOD_FRAMESCANNER_FRAMES_PER_CYCLE
+uint32_t uniffi_touchmark_ffi_fn_method_framescanner_frames_per_cycle(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_METHOD_FRAMESCANNER_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_METHOD_FRAMESCANNER_SCAN
+RustBuffer uniffi_touchmark_ffi_fn_method_framescanner_scan(uint64_t ptr, RustBuffer frame, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_CLONE_VERIFIER
 #define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_FN_CLONE_VERIFIER
 uint64_t uniffi_touchmark_ffi_fn_clone_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -722,6 +748,18 @@ uint16_t uniffi_touchmark_ffi_checksum_method_httptransport_get(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_METHOD_FRAMESCANNER_FRAMES_PER_CYCLE
+#define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_METHOD_FRAMESCANNER_FRAMES_PER_CYCLE
+uint16_t uniffi_touchmark_ffi_checksum_method_framescanner_frames_per_cycle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_METHOD_FRAMESCANNER_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_METHOD_FRAMESCANNER_SCAN
+uint16_t uniffi_touchmark_ffi_checksum_method_framescanner_scan(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_METHOD_VERIFIER_LEDGER_CHECKPOINTS
 #define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_METHOD_VERIFIER_LEDGER_CHECKPOINTS
 uint16_t uniffi_touchmark_ffi_checksum_method_verifier_ledger_checkpoints(void
@@ -773,6 +811,12 @@ uint16_t uniffi_touchmark_ffi_checksum_method_verifier_verify_text(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_CONSTRUCTOR_SYSTEMTIMESOURCE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_CONSTRUCTOR_SYSTEMTIMESOURCE_NEW
 uint16_t uniffi_touchmark_ffi_checksum_constructor_systemtimesource_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_CONSTRUCTOR_FRAMESCANNER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_TOUCHMARK_FFI_CHECKSUM_CONSTRUCTOR_FRAMESCANNER_NEW
+uint16_t uniffi_touchmark_ffi_checksum_constructor_framescanner_new(void
     
 );
 #endif

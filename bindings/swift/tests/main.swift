@@ -194,6 +194,32 @@ func imageEndToEnd(_ m: Manifest) {
     }
 }
 
+/// A camera stream's scanner reads the vector's camera frame within one cycle
+/// of frames, the same codes as a full scan of the frame; a bad frame throws.
+func frameStream(_ m: Manifest) {
+    let spec = m.file.cases.flatMap { $0.inputs }.first { $0.kind == "frame" }
+    check("frame stream (\(spec?.file ?? "none"))") {
+        guard let spec = spec else { throw Failure(description: "no vector with a frame input") }
+        guard case .frame(let frame) = try m.input(spec) else {
+            throw Failure(description: "not a frame")
+        }
+        let full = try scanFrame(frame: frame).codes.map { $0.text }.sorted()
+        if full.isEmpty { throw Failure(description: "a full scan of the frame read nothing: the test means nothing") }
+        let scanner = FrameScanner()
+        let cycle = Int(scanner.framesPerCycle())
+        if cycle < 2 { throw Failure(description: "a cycle of \(cycle) frames") }
+        var read: [String]? = nil
+        for _ in 0..<cycle {
+            let texts = try scanner.scan(frame: frame).codes.map { $0.text }.sorted()
+            if !texts.isEmpty { read = texts; break }
+        }
+        try expectEqual("texts", full, read ?? [])
+        try expectThrows("frame", { if case .InvalidArgument = $0 { return true }; return false }) {
+            _ = try scanner.scan(frame: LumaFrame(data: Data(count: 10), width: 100, height: 100, stride: 100))
+        }
+    }
+}
+
 final class FakeTransport: HttpTransport, @unchecked Sendable {
     let status: UInt16
     let body: Data
@@ -331,6 +357,7 @@ do {
     let ran = runVectors(vectors)
     print("swift vectors: \(ran) cases run, \(ran - failed) passed")
     imageEndToEnd(vectors)
+    frameStream(vectors)
     await apiTests(fixtures)
 } catch {
     failed += 1
