@@ -54,8 +54,14 @@ const READ_AS_PLACED: usize = 4;
 pub type Candidate = (usize, bool, Unread);
 
 /// Reads the most code-like of `candidates` (in the order given, the most
-/// promising first) from the pyramid `levels`; its corners in input pixels.
-pub fn read_most_code_like(levels: &[Plane], candidates: Vec<Candidate>) -> Option<ScannedCode> {
+/// promising first) from the pyramid `levels`, aligning the most promising
+/// to its pixels when reading it as placed fails and `align` allows (a few
+/// hundred milliseconds); its corners in input pixels.
+pub fn read_most_code_like(
+    levels: &[Plane],
+    candidates: Vec<Candidate>,
+    align: bool,
+) -> Option<ScannedCode> {
     let mut prepared = prepare_distinct(levels, candidates);
     prepared.sort_by(|a, b| a.2.score.total_cmp(&b.2.score));
     let worth_reading = match prepared.first() {
@@ -97,7 +103,7 @@ pub fn read_most_code_like(levels: &[Plane], candidates: Vec<Candidate>) -> Opti
         None => {
             // Costly (a few hundred milliseconds), and only here, and only
             // for a placement whose format reads like one.
-            if format_misses > MAX_FORMAT_MISSES_TO_ALIGN {
+            if !align || format_misses > MAX_FORMAT_MISSES_TO_ALIGN {
                 return None;
             }
             read_aligned(levels.get(*level)?, p, u)?
@@ -302,7 +308,7 @@ mod tests {
             "read at the size located: the test means nothing"
         );
         let levels = [image.plane];
-        let code = read_most_code_like(&levels, vec![(0, false, wrong)]).unwrap();
+        let code = read_most_code_like(&levels, vec![(0, false, wrong)], true).unwrap();
         assert_eq!(code.text, TEXT);
         let truth = corners_of(&image.map, size);
         for (got, want) in code.corners.iter().zip(truth) {

@@ -229,8 +229,7 @@ pub fn scan_image(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, Scan
     // image has no stride: its pixels become the plane as they are.
     Ok(scan_plane(
         plane::Plane::from_gray(luma),
-        true,
-        pipeline::Passes::All,
+        pipeline::Plan::PHOTO,
     ))
 }
 
@@ -247,17 +246,17 @@ pub fn scan_luma_with(
     options: &ScanOptions,
 ) -> Result<ScanOutcome, ScanError> {
     limits.check_frame(frame)?;
-    Ok(scan_plane(
-        plane::Plane::from_frame(frame),
-        options.all_codes,
-        pipeline::Passes::All,
-    ))
+    let plan = if options.all_codes {
+        pipeline::Plan::PHOTO
+    } else {
+        pipeline::Plan::FRAME
+    };
+    Ok(scan_plane(plane::Plane::from_frame(frame), plan))
 }
 
-/// Runs the pipeline's `passes` over a plane (looking for every code with
-/// `all_codes`, see [`ScanOptions`]) and diagnoses what it saw.
-fn scan_plane(plane: plane::Plane, all_codes: bool, passes: pipeline::Passes) -> ScanOutcome {
-    let (result, coarse) = pipeline::run(plane, all_codes, passes);
+/// Runs the pipeline over a plane as `plan` says and diagnoses what it saw.
+fn scan_plane(plane: plane::Plane, plan: pipeline::Plan) -> ScanOutcome {
+    let (result, coarse) = pipeline::run(plane, plan);
     let evidence = diagnose::Evidence {
         located: result.located,
         code_like: !result.chance_only || result.unread_large > 0,

@@ -6,9 +6,14 @@
 //! generated sets scanned as frames, 91 % of the codes read), and one of
 //! the later passes per frame in turn, so a frame costs about a third of a
 //! full scan and a code held in view meets every pass within
-//! [`FrameScanner::CYCLE`] frames (scan-bench/RESULTS.md, session 13).
+//! [`FrameScanner::CYCLE`] frames. The cycle's last frame, when it reads
+//! nothing but holds a placement that looks like a code's finders, also
+//! reads that placement with the pixel model (`last_resort`, as placed: no
+//! blob search, no alignment), which reads blurred hallmarks no pass does
+//! at a few hundred milliseconds for that frame (scan-bench/RESULTS.md,
+//! session 13).
 
-use super::pipeline::{Passes, LATER_PASSES};
+use super::pipeline::{Passes, Plan, LATER_PASSES};
 use super::{scan_plane, LumaFrame, ScanError, ScanLimits, ScanOutcome};
 
 /// Scans the frames of a camera stream, spreading the later passes over
@@ -32,17 +37,19 @@ impl FrameScanner {
     }
 
     /// Scans one frame: the first pass and the next later pass in turn,
-    /// stopping at the first that reads a code. A frame refused by the
-    /// limits does not advance the turn.
+    /// stopping at the first that reads a code, and on the cycle's last
+    /// frame the pixel model's look at code-like placements left unread. A
+    /// frame refused by the limits does not advance the turn.
     pub fn scan(&mut self, frame: &LumaFrame<'_>) -> Result<ScanOutcome, ScanError> {
         self.limits.check_frame(frame)?;
-        let passes = Passes::FirstAnd(self.frames % Self::CYCLE);
+        let turn = self.frames % Self::CYCLE;
         self.frames = self.frames.wrapping_add(1);
-        Ok(scan_plane(
-            super::plane::Plane::from_frame(frame),
-            false,
-            passes,
-        ))
+        let plan = Plan {
+            all_codes: false,
+            passes: Passes::FirstAnd(turn),
+            model_placed: turn + 1 == Self::CYCLE,
+        };
+        Ok(scan_plane(super::plane::Plane::from_frame(frame), plan))
     }
 }
 
