@@ -1648,9 +1648,12 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
  * this runs the first pass (which reads most codes) on every frame and one
  * of the later passes per frame in turn: a frame with no code in view costs
  * about a third as much, and a code held in view meets every pass within
- * `framesPerCycle()` frames. Keep one per camera session and give it every
- * frame the analyzer receives. Thread-safe; frames are scanned one at a
- * time. Synchronous CPU work: call it off the main thread.
+ * `framesPerCycle()` frames; the cycle's last frame also reads blurred
+ * hallmarks no pass reads, with the pixel model (a few hundred
+ * milliseconds, only when something code-like was left unread). Keep one
+ * per camera session and give it every frame the analyzer receives.
+ * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
+ * call it off the main thread.
  */
 public interface FrameScannerInterface {
     
@@ -1676,9 +1679,12 @@ public interface FrameScannerInterface {
  * this runs the first pass (which reads most codes) on every frame and one
  * of the later passes per frame in turn: a frame with no code in view costs
  * about a third as much, and a code held in view meets every pass within
- * `framesPerCycle()` frames. Keep one per camera session and give it every
- * frame the analyzer receives. Thread-safe; frames are scanned one at a
- * time. Synchronous CPU work: call it off the main thread.
+ * `framesPerCycle()` frames; the cycle's last frame also reads blurred
+ * hallmarks no pass reads, with the pixel model (a few hundred
+ * milliseconds, only when something code-like was left unread). Keep one
+ * per camera session and give it every frame the analyzer receives.
+ * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
+ * call it off the main thread.
  */
 open class FrameScanner: Disposable, AutoCloseable, FrameScannerInterface
 {
