@@ -315,10 +315,11 @@ fn missing_partner(codes: &[ScannedCode]) -> Option<CodeKind> {
     }
 }
 
-/// Runs the attempts of `plan`'s passes over a plane until something is read (and, with
-/// `all_codes`, hunts for the partner of a lone certificate or hallmark, runs
-/// rqrr's fallback after every pass and, when nothing read, the last resort);
-/// also returns the coarsest pyramid level, for diagnostics.
+/// Runs the attempts of `plan`'s passes over a plane until something is read
+/// (and, with `all_codes`, hunts for the partner of a lone certificate or
+/// hallmark, runs rqrr's fallback after every pass and, when nothing read,
+/// the last resort; with `model_placed`, when nothing read, its quick
+/// form); also returns the coarsest pyramid level, for diagnostics.
 pub fn run(plane: Plane, plan: Plan) -> (PipelineResult, Plane) {
     let Plan {
         all_codes, passes, ..
@@ -419,10 +420,11 @@ pub fn run(plane: Plane, plan: Plan) -> (PipelineResult, Plane) {
     (result, coarse)
 }
 
-/// The last resort for a photo where nothing was read (see `last_resort`):
-/// small codes completed from two finders and codes found by their finders'
-/// radial profile through blur, then the small codes the passes located,
-/// most code-like by timing first.
+/// The last resort where nothing was read (see `last_resort`): small codes
+/// completed from two finders and (for photos, [`LastResort::Full`]) codes
+/// found by their finders' radial profile through blur, then the small
+/// codes the passes located, most code-like by timing first; aligned to
+/// their pixels for photos only.
 fn model_unread(
     levels: &[Plane],
     cache: &mut FieldCache,
