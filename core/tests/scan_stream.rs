@@ -4,9 +4,14 @@
 #![cfg(feature = "scan")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod scan_support;
+
 use std::path::PathBuf;
 
-use touchmark::scan::{decode_to_luma, scan_luma, FrameScanner, LumaFrame, ScanLimits};
+use scan_support::{render, Look, HALLMARK};
+use touchmark::scan::{
+    decode_to_luma, scan_luma, CaptureProblem, FrameScanner, LumaFrame, ScanLimits,
+};
 
 fn images_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/images")
@@ -110,4 +115,61 @@ fn a_frame_refused_by_the_limits_is_an_error() {
         stride: 64,
     };
     assert!(scanner.scan(&frame).is_err());
+}
+
+#[test]
+fn guidance_holds_a_specific_problem_through_the_cycle() {
+    let (w, h) = (240, 240);
+    // A code whose data is wiped (scan_diagnostics' unreadable code), then
+    // frames with nothing in view.
+    let mut damaged = render(HALLMARK, w, h, Look::default());
+    for y in 100..140 {
+        for x in 60..180 {
+            damaged[y * w + x] = if (x / 4 + y / 4) % 3 == 0 { 20 } else { 235 };
+        }
+    }
+    let blank = vec![140u8; w * h];
+    let problem = |scanner: &mut FrameScanner, data: &[u8]| {
+        let frame = LumaFrame {
+            data,
+            width: w as u32,
+            height: h as u32,
+            stride: w as u32,
+        };
+        scanner.scan(&frame).unwrap().problem
+    };
+    let mut scanner = FrameScanner::default();
+    assert_eq!(
+        problem(&mut scanner, &blank),
+        Some(CaptureProblem::NoCodeFound)
+    );
+    assert_eq!(
+        problem(&mut scanner, &damaged),
+        Some(CaptureProblem::Unreadable)
+    );
+    // The rest of the cycle says so too; then "no code found".
+    for k in 1..FrameScanner::CYCLE {
+        assert_eq!(
+            problem(&mut scanner, &blank),
+            Some(CaptureProblem::Unreadable),
+            "blank frame {k}"
+        );
+    }
+    assert_eq!(
+        problem(&mut scanner, &blank),
+        Some(CaptureProblem::NoCodeFound)
+    );
+    // A code read clears it.
+    assert_eq!(
+        problem(&mut scanner, &damaged),
+        Some(CaptureProblem::Unreadable)
+    );
+    assert_eq!(
+        problem(&mut scanner, &render(HALLMARK, w, h, Look::default())),
+        None
+    );
+    assert_eq!(
+        problem(&mut scanner, &blank),
+        Some(CaptureProblem::NoCodeFound)
+    );
 }

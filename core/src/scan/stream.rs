@@ -12,9 +12,18 @@
 //! blob search, no alignment), which reads blurred hallmarks no pass does
 //! at a few hundred milliseconds for that frame (scan-bench/RESULTS.md,
 //! session 13).
+//!
+//! Passes differ in what they locate, so a code that one frame's passes
+//! locate (too small, too blurred, unreadable) another frame's may not see
+//! at all. So that guidance does not flicker between "no code" and "move
+//! closer", a frame that finds no code reports the last specific problem
+//! seen within the cycle instead: of the 70 generated hallmarks (seeds
+//! 8–10) a stream leaves unread, held in view for a second cycle, 9
+//! alternated between "no code found" and a specific problem, and none
+//! does with the problem held.
 
 use super::pipeline::{Passes, Plan, LATER_PASSES};
-use super::{scan_plane, LumaFrame, ScanError, ScanLimits, ScanOutcome};
+use super::{scan_plane, CaptureProblem, LumaFrame, ScanError, ScanLimits, ScanOutcome};
 
 /// Scans the frames of a camera stream, spreading the later passes over
 /// consecutive frames. Keep one per stream and hand it every frame the
@@ -25,6 +34,9 @@ pub struct FrameScanner {
     limits: ScanLimits,
     /// Frames scanned so far: picks the later pass of the next one.
     frames: usize,
+    /// The last problem more specific than "no code found", and the frame
+    /// it was seen on (cleared when a code reads).
+    held: Option<(usize, CaptureProblem)>,
 }
 
 impl FrameScanner {
@@ -33,23 +45,51 @@ impl FrameScanner {
 
     /// A scanner for one stream, checking every frame against `limits`.
     pub fn new(limits: ScanLimits) -> Self {
-        Self { limits, frames: 0 }
+        Self {
+            limits,
+            frames: 0,
+            held: None,
+        }
     }
 
     /// Scans one frame: the first pass and the next later pass in turn,
     /// stopping at the first that reads a code, and on the cycle's last
-    /// frame the pixel model's look at code-like placements left unread. A
-    /// frame refused by the limits does not advance the turn.
+    /// frame the pixel model's look at code-like placements left unread;
+    /// "no code found" gives way to a more specific problem seen within the
+    /// cycle. A frame refused by the limits does not advance the turn.
     pub fn scan(&mut self, frame: &LumaFrame<'_>) -> Result<ScanOutcome, ScanError> {
         self.limits.check_frame(frame)?;
-        let turn = self.frames % Self::CYCLE;
+        let now = self.frames;
+        let turn = now % Self::CYCLE;
         self.frames = self.frames.wrapping_add(1);
         let plan = Plan {
             all_codes: false,
             passes: Passes::FirstAnd(turn),
             model_placed: turn + 1 == Self::CYCLE,
         };
-        Ok(scan_plane(super::plane::Plane::from_frame(frame), plan))
+        let mut outcome = scan_plane(super::plane::Plane::from_frame(frame), plan);
+        self.steady(now, &mut outcome);
+        Ok(outcome)
+    }
+
+    /// Holds the last specific problem over frames that find no code, for
+    /// the rest of its cycle.
+    fn steady(&mut self, now: usize, outcome: &mut ScanOutcome) {
+        if !outcome.codes.is_empty() {
+            self.held = None;
+            return;
+        }
+        match outcome.problem {
+            Some(CaptureProblem::NoCodeFound) => {
+                if let Some((seen, problem)) = self.held {
+                    if now.wrapping_sub(seen) < Self::CYCLE {
+                        outcome.problem = Some(problem);
+                    }
+                }
+            }
+            Some(problem) => self.held = Some((now, problem)),
+            None => {}
+        }
     }
 }
 
