@@ -8,7 +8,7 @@ mod scan_support;
 
 use std::path::PathBuf;
 
-use scan_support::{render, Look, HALLMARK};
+use scan_support::{damaged_hallmark, render, Look, HALLMARK};
 use touchmark::scan::{
     decode_to_luma, scan_luma, CaptureProblem, FrameScanner, LumaFrame, ScanLimits,
 };
@@ -119,57 +119,31 @@ fn a_frame_refused_by_the_limits_is_an_error() {
 
 #[test]
 fn guidance_holds_a_specific_problem_through_the_cycle() {
+    use CaptureProblem::{NoCodeFound, Unreadable};
     let (w, h) = (240, 240);
-    // A code whose data is wiped (scan_diagnostics' unreadable code), then
-    // frames with nothing in view.
-    let mut damaged = render(HALLMARK, w, h, Look::default());
-    for y in 100..140 {
-        for x in 60..180 {
-            damaged[y * w + x] = if (x / 4 + y / 4) % 3 == 0 { 20 } else { 235 };
-        }
-    }
+    // A code located but never read, frames with nothing in view, a code.
+    let damaged = damaged_hallmark(w, h);
     let blank = vec![140u8; w * h];
-    let problem = |scanner: &mut FrameScanner, data: &[u8]| {
+    let sharp = render(HALLMARK, w, h, Look::default());
+    let mut scanner = FrameScanner::default();
+    let mut expect = |data: &[u8], want: Option<CaptureProblem>, what: &str| {
         let frame = LumaFrame {
             data,
             width: w as u32,
             height: h as u32,
             stride: w as u32,
         };
-        scanner.scan(&frame).unwrap().problem
+        assert_eq!(scanner.scan(&frame).unwrap().problem, want, "{what}");
     };
-    let mut scanner = FrameScanner::default();
-    assert_eq!(
-        problem(&mut scanner, &blank),
-        Some(CaptureProblem::NoCodeFound)
-    );
-    assert_eq!(
-        problem(&mut scanner, &damaged),
-        Some(CaptureProblem::Unreadable)
-    );
+    expect(&blank, Some(NoCodeFound), "blank first");
+    expect(&damaged, Some(Unreadable), "damaged");
     // The rest of the cycle says so too; then "no code found".
     for k in 1..FrameScanner::CYCLE {
-        assert_eq!(
-            problem(&mut scanner, &blank),
-            Some(CaptureProblem::Unreadable),
-            "blank frame {k}"
-        );
+        expect(&blank, Some(Unreadable), &format!("blank frame {k}"));
     }
-    assert_eq!(
-        problem(&mut scanner, &blank),
-        Some(CaptureProblem::NoCodeFound)
-    );
+    expect(&blank, Some(NoCodeFound), "blank after the cycle");
     // A code read clears it.
-    assert_eq!(
-        problem(&mut scanner, &damaged),
-        Some(CaptureProblem::Unreadable)
-    );
-    assert_eq!(
-        problem(&mut scanner, &render(HALLMARK, w, h, Look::default())),
-        None
-    );
-    assert_eq!(
-        problem(&mut scanner, &blank),
-        Some(CaptureProblem::NoCodeFound)
-    );
+    expect(&damaged, Some(Unreadable), "damaged again");
+    expect(&sharp, None, "read");
+    expect(&blank, Some(NoCodeFound), "blank after a read");
 }

@@ -127,3 +127,15 @@ pub fn blur(data: &mut [u8], w: usize, h: usize, r: usize, passes: usize) {
         }
     }
 }
+
+/// A hallmark of `w` × `h` pixels whose data is wiped by a band of noise
+/// through the middle, its finders intact: located, never read.
+pub fn damaged_hallmark(w: usize, h: usize) -> Vec<u8> {
+    let mut data = render(HALLMARK, w, h, Look::default());
+    for y in 100..140 {
+        for x in 60..180 {
+            data[y * w + x] = if (x / 4 + y / 4) % 3 == 0 { 20 } else { 235 };
+        }
+    }
+    data
+}
