@@ -1650,8 +1650,11 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
  * about a third as much, and a code held in view meets every pass within
  * `framesPerCycle()` frames; the cycle's last frame also reads blurred
  * hallmarks no pass reads, with the pixel model (a few hundred
- * milliseconds, only when something code-like was left unread). Keep one
- * per camera session and give it every frame the analyzer receives.
+ * milliseconds, only when something code-like was left unread). Its
+ * `problem` holds steady: a frame that finds no code reports the last
+ * specific problem ("too small", "too blurred", …) seen within the cycle,
+ * so guidance does not flicker. Keep one per camera session and give it
+ * every frame the analyzer receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
  * call it off the main thread.
  */
@@ -1681,8 +1684,11 @@ public interface FrameScannerInterface {
  * about a third as much, and a code held in view meets every pass within
  * `framesPerCycle()` frames; the cycle's last frame also reads blurred
  * hallmarks no pass reads, with the pixel model (a few hundred
- * milliseconds, only when something code-like was left unread). Keep one
- * per camera session and give it every frame the analyzer receives.
+ * milliseconds, only when something code-like was left unread). Its
+ * `problem` holds steady: a frame that finds no code reports the last
+ * specific problem ("too small", "too blurred", …) seen within the cycle,
+ * so guidance does not flicker. Keep one per camera session and give it
+ * every frame the analyzer receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
  * call it off the main thread.
  */
