@@ -42,19 +42,20 @@ pub fn sharpness(plane: &Plane) -> f64 {
     if w < 3 || h < 3 {
         return 1.0;
     }
-    let mut hist = [0u32; 256];
+    let mut counts = Histograms::default();
     let (mut lo, mut hi) = (255u8, 0u8);
     for row in plane.data.chunks_exact(w) {
-        for pair in row.windows(2) {
-            if let [a, b] = pair {
-                if let Some(slot) = hist.get_mut(usize::from(a.abs_diff(*b))) {
-                    *slot += 1;
-                }
-                lo = lo.min(*a);
-                hi = hi.max(*a);
-            }
-        }
+        // Every pixel but the row's last, against its right neighbour.
+        let left = row.get(..w - 1).unwrap_or(&[]);
+        lo = lo.min(left.iter().copied().min().unwrap_or(255));
+        hi = hi.max(left.iter().copied().max().unwrap_or(0));
+        counts.add(
+            left.iter()
+                .zip(row.iter().skip(1))
+                .map(|(a, b)| a.abs_diff(*b)),
+        );
     }
+    let hist = counts.total();
     if hi.saturating_sub(lo) < 24 {
         return 1.0; // flat: nothing to be blurred
     }
@@ -89,16 +90,13 @@ pub fn saturated_fraction(plane: &Plane, region: Option<[f64; 4]>) -> f64 {
     let clamp = |v: f64, hi: usize| (v.max(0.0) as usize).min(hi);
     let (x0, x1) = (clamp(x0, w), clamp(x1, w));
     let (y0, y1) = (clamp(y0, h), clamp(y1, h));
-    let mut hist = [0usize; 256];
+    let mut counts = Histograms::default();
     for y in y0..y1 {
         if let Some(row) = plane.data.get(y * w + x0..y * w + x1) {
-            for &v in row {
-                if let Some(slot) = hist.get_mut(usize::from(v)) {
-                    *slot += 1;
-                }
-            }
+            counts.add(row.iter().copied());
         }
     }
+    let hist = counts.total().map(|n| n as usize);
     let all: usize = hist.iter().sum();
     if all == 0 {
         return 0.0;
@@ -119,6 +117,46 @@ pub fn saturated_fraction(plane: &Plane, region: Option<[f64; 4]>) -> f64 {
     n as f64 / all as f64
 }
 
+/// Four histograms of byte values filled in turn and summed at the end: a
+/// single one stalls on runs of equal values (flat or blurred frames),
+/// each increment waiting for the last to be stored.
+struct Histograms([[u32; 256]; 4]);
+
+impl Default for Histograms {
+    fn default() -> Self {
+        Self([[0; 256]; 4])
+    }
+}
+
+impl Histograms {
+    fn add(&mut self, values: impl Iterator<Item = u8>) {
+        let [h0, h1, h2, h3] = &mut self.0;
+        let mut values = values.peekable();
+        while values.peek().is_some() {
+            for hist in [&mut *h0, &mut *h1, &mut *h2, &mut *h3] {
+                match values.next() {
+                    Some(v) => {
+                        if let Some(slot) = hist.get_mut(usize::from(v)) {
+                            *slot += 1;
+                        }
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+
+    fn total(&self) -> [u32; 256] {
+        let mut out = [0u32; 256];
+        for hist in &self.0 {
+            for (o, n) in out.iter_mut().zip(hist) {
+                *o += n;
+            }
+        }
+        out
+    }
+}
+
 /// The problem to report, or None when a Touchmark code was read.
 pub fn diagnose(
     codes: &[ScannedCode],
@@ -133,26 +171,28 @@ pub fn diagnose(
     }
     let scale = f64::from(1u32 << evidence.coarse_level.min(16));
     let region = evidence.region.map(|r| r.map(|v| v / scale));
-    let glare = saturated_fraction(plane, region) > GLARE_FRACTION;
-    let blurred = sharpness(plane) < BLUR_SHARPNESS;
+    // Each measured only when the answer turns on it (a whole 1080p frame
+    // is a few milliseconds each, on every camera frame).
+    let glare = || saturated_fraction(plane, region) > GLARE_FRACTION;
+    let blurred = || sharpness(plane) < BLUR_SHARPNESS;
     let small = evidence.module.is_some_and(|m| m < SMALL_MODULE);
     Some(if evidence.located > 0 {
         // A code of a pixel or two per module also looks blurred: size
         // first, so the advice is to move closer.
-        if glare {
+        if glare() {
             CaptureProblem::GlareSuspected
         } else if small {
             CaptureProblem::TooSmall
-        } else if blurred {
+        } else if blurred() {
             CaptureProblem::TooBlurred
         } else if evidence.code_like {
             CaptureProblem::Unreadable
         } else {
             CaptureProblem::NoCodeFound
         }
-    } else if blurred {
+    } else if blurred() {
         CaptureProblem::TooBlurred
-    } else if glare && evidence.finders > 0 {
+    } else if evidence.finders > 0 && glare() {
         CaptureProblem::GlareSuspected
     } else {
         CaptureProblem::NoCodeFound
@@ -166,6 +206,21 @@ mod tests {
 
     fn checker(w: usize, h: usize, cell: usize) -> Plane {
         checkerboard(w, h, cell, 20, 230)
+    }
+
+    #[test]
+    fn split_histograms_count_like_one() {
+        // 1027 values: not a multiple of the four histograms, in two calls.
+        let values: Vec<u8> = (0..1027u32).map(|i| (i * 37 % 251) as u8).collect();
+        let mut plain = [0u32; 256];
+        for &v in &values {
+            plain[usize::from(v)] += 1;
+        }
+        let mut split = Histograms::default();
+        let (a, b) = values.split_at(513);
+        split.add(a.iter().copied());
+        split.add(b.iter().copied());
+        assert_eq!(split.total(), plain);
     }
 
     #[test]
