@@ -17,7 +17,7 @@ use super::finder::Finder;
 use super::grid::{triple, Triple};
 use super::plane::Plane;
 use super::resample::PatchSums;
-use super::window::box_smooth;
+use super::window::{box_smooth, pool};
 
 /// Smallest module size looked for, pixels, and the ratio between sizes.
 const FIRST_MODULE: f64 = 2.0;
@@ -293,21 +293,8 @@ impl Cells {
             let row = smoothed.data.get(y * w..(y + 1) * w).unwrap_or(&[]);
             values.extend((0..cols).map(|c| row.get(reach + c * step).copied().unwrap_or(0)));
         }
-        let mut least = vec![0u8; rows * cols];
-        let mut greatest = vec![0u8; rows * cols];
-        // Along each row, then along each column over the rows' results.
-        let mut row_least = vec![0u8; rows * cols];
-        let mut row_greatest = vec![0u8; rows * cols];
-        for ((row, l), g) in values
-            .chunks_exact(cols.max(1))
-            .zip(row_least.chunks_exact_mut(cols.max(1)))
-            .zip(row_greatest.chunks_exact_mut(cols.max(1)))
-        {
-            spread(row, l, 1, u8::min);
-            spread(row, g, 1, u8::max);
-        }
-        spread(&row_least, &mut least, cols, u8::min);
-        spread(&row_greatest, &mut greatest, cols, u8::max);
+        let least = pool(&values, cols, rows, PEAK_REACH, u8::min);
+        let greatest = pool(&values, cols, rows, PEAK_REACH, u8::max);
         Self {
             reach,
             step,
@@ -335,31 +322,6 @@ impl Cells {
     fn extreme_for(&self, i: usize) -> [bool; 2] {
         let v = self.values.get(i);
         [v == self.least.get(i), v == self.greatest.get(i)]
-    }
-}
-
-/// `out[i] = op` over `src[i + k·stride]` for `k` within ±[`PEAK_REACH`]
-/// (clipped to `src`): a window's extreme along rows (`stride` 1, one row
-/// at a time) or along columns (`stride` a row's length), in whole-slice
-/// passes the compiler vectorises.
-fn spread(src: &[u8], out: &mut [u8], stride: usize, op: fn(u8, u8) -> u8) {
-    let n = src.len().min(out.len());
-    let (Some(src), Some(out)) = (src.get(..n), out.get_mut(..n)) else {
-        return;
-    };
-    out.copy_from_slice(src);
-    for k in 1..=PEAK_REACH {
-        let shift = k * stride;
-        let (Some(ahead), Some(behind)) = (src.get(shift..), src.get(..n.saturating_sub(shift)))
-        else {
-            break;
-        };
-        for (o, &v) in out.iter_mut().zip(ahead) {
-            *o = op(*o, v);
-        }
-        for (o, &v) in out.iter_mut().skip(shift).zip(behind) {
-            *o = op(*o, v);
-        }
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::binarize::Bitmap;
 use super::plane::Plane;
-use super::window::box_smooth;
+use super::window::{box_smooth, pool};
 
 /// How to threshold against block extremes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,48 +74,6 @@ pub fn contrasty_share(plane: &Plane, block: usize, contrast: u8) -> f64 {
         .filter(|(lo, hi)| hi.saturating_sub(**lo) >= contrast)
         .count();
     contrasty as f64 / mins.len().max(1) as f64
-}
-
-/// Pools a `cols`×`rows` grid of block values over each block's
-/// neighbourhood (±`reach` blocks, clipped at the edges) with `pick` (min or
-/// max): along rows, then along columns, each pass combining whole shifted
-/// slices so that it vectorises.
-fn pool(values: &[u8], cols: usize, rows: usize, reach: usize, pick: fn(u8, u8) -> u8) -> Vec<u8> {
-    let along = |line: &[u8], out: &mut [u8]| {
-        out.copy_from_slice(line);
-        for d in 1..=reach.min(line.len().saturating_sub(1)) {
-            // Each value takes its neighbour d to the right, then d to the left.
-            for (o, &v) in out.iter_mut().zip(line.get(d..).unwrap_or(&[])) {
-                *o = pick(*o, v);
-            }
-            for (o, &v) in out.get_mut(d..).unwrap_or(&mut []).iter_mut().zip(line) {
-                *o = pick(*o, v);
-            }
-        }
-    };
-    let mut across = vec![0u8; cols * rows];
-    for (line, out) in values
-        .chunks_exact(cols.max(1))
-        .zip(across.chunks_exact_mut(cols.max(1)))
-    {
-        along(line, out);
-    }
-    let mut pooled = across.clone();
-    for d in 1..=reach.min(rows.saturating_sub(1)) {
-        let shift = d * cols;
-        for (o, &v) in pooled.iter_mut().zip(across.get(shift..).unwrap_or(&[])) {
-            *o = pick(*o, v);
-        }
-        for (o, &v) in pooled
-            .get_mut(shift..)
-            .unwrap_or(&mut [])
-            .iter_mut()
-            .zip(&across)
-        {
-            *o = pick(*o, v);
-        }
-    }
-    pooled
 }
 
 /// The block mid-ranges of a plane, ready to binarize in either polarity:
