@@ -147,3 +147,48 @@ fn guidance_holds_a_specific_problem_through_the_cycle() {
     expect(&sharp, None, "read");
     expect(&blank, Some(NoCodeFound), "blank after a read");
 }
+
+#[test]
+fn degenerate_frames_never_panic_on_any_turn() {
+    // Every turn of the cycle (the model frame included) on frames too small
+    // or too flat to hold a code, and on noise.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut noise = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 56) as u8
+            })
+            .collect()
+    };
+    let frames: Vec<(u32, u32, Vec<u8>)> = vec![
+        (0, 0, vec![]),
+        (1, 1, vec![0]),
+        (2, 1, vec![0, 255]),
+        (21, 21, noise(21 * 21)),
+        (64, 3, noise(64 * 3)),
+        (300, 200, noise(300 * 200)),
+        (300, 200, vec![255; 300 * 200]),
+    ];
+    let mut scanner = FrameScanner::default();
+    for (w, h, data) in &frames {
+        for _ in 0..FrameScanner::CYCLE {
+            let frame = LumaFrame {
+                data,
+                width: *w,
+                height: *h,
+                stride: *w,
+            };
+            // An empty frame may be refused; nothing may panic or read.
+            if let Ok(outcome) = scanner.scan(&frame) {
+                assert!(
+                    outcome.codes.is_empty(),
+                    "{w}x{h}: read {:?}",
+                    outcome.codes
+                );
+            }
+        }
+    }
+}

@@ -264,31 +264,6 @@ mod tests {
     }
 
     #[test]
-    fn pooling_matches_a_direct_scan() {
-        for (cols, rows, reach) in [(1, 1, 1), (5, 3, 1), (7, 6, 2), (2, 9, 3), (13, 11, 1)] {
-            let values: Vec<u8> = (0..cols * rows)
-                .map(|i| ((i * 89 + i / 3) % 256) as u8)
-                .collect();
-            let lo = pool(&values, cols, rows, reach, u8::min);
-            let hi = pool(&values, cols, rows, reach, u8::max);
-            for r in 0..rows {
-                for c in 0..cols {
-                    let near: Vec<u8> = (r.saturating_sub(reach)..(r + reach + 1).min(rows))
-                        .flat_map(|y| {
-                            (c.saturating_sub(reach)..(c + reach + 1).min(cols))
-                                .map(move |x| (x, y))
-                        })
-                        .map(|(x, y)| values[y * cols + x])
-                        .collect();
-                    let i = r * cols + c;
-                    assert_eq!(lo[i], *near.iter().min().unwrap(), "{cols}x{rows} r{reach}");
-                    assert_eq!(hi[i], *near.iter().max().unwrap(), "{cols}x{rows} r{reach}");
-                }
-            }
-        }
-    }
-
-    #[test]
     fn block_extremes_match_a_direct_scan() {
         for (w, h, block) in [(1, 1, 2), (13, 7, 6), (12, 12, 6), (40, 23, 4)] {
             let data: Vec<u8> = (0..w * h).map(|i| ((i * 97 + i / 5) % 256) as u8).collect();
