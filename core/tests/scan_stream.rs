@@ -101,6 +101,38 @@ fn a_stream_reads_what_a_full_frame_scan_reads_within_a_cycle() {
     );
 }
 
+/// How many frames of a new stream held on `luma` it takes to read a code,
+/// within the deep look's window.
+fn frames_to_read(mut scanner: FrameScanner, luma: &image::GrayImage) -> Option<usize> {
+    (1..=FrameScanner::DEEP_LOOK_AFTER + 1)
+        .find(|_| !scanner.scan(&frame(luma)).unwrap().codes.is_empty())
+}
+
+#[test]
+fn a_code_held_in_view_gets_the_deep_look() {
+    let limits = ScanLimits::default();
+    let mut deep_only = Vec::new();
+    for (file, luma, _) in committed() {
+        let frames = frames_to_read(FrameScanner::new(limits), &luma);
+        let Some(frames) = frames else {
+            panic!("{file}: a stream held on it reads nothing");
+        };
+        if frames > FrameScanner::DEEP_LOOK_AFTER {
+            // Read on the deep look's frame; without that look, never.
+            let without = FrameScanner::new(limits).with_deep_look_after(None);
+            assert_eq!(frames_to_read(without, &luma), None, "{file}");
+            deep_only.push(file);
+        }
+    }
+    // Every committed image reads in a stream held on it; the hallmarks
+    // only a photo's last resort reads (nine, `hallmark-seed7-012.png`
+    // among them) on the deep look's frame.
+    assert!(
+        deep_only.len() >= 5,
+        "only {deep_only:?} needed the deep look: the test means little"
+    );
+}
+
 #[test]
 fn a_frame_refused_by_the_limits_is_an_error() {
     let mut scanner = FrameScanner::new(ScanLimits {
@@ -149,9 +181,9 @@ fn guidance_holds_a_specific_problem_through_the_cycle() {
 }
 
 #[test]
-fn degenerate_frames_never_panic_on_any_turn() {
-    // Every turn of the cycle (the model frame included) on frames too small
-    // or too flat to hold a code, and on noise.
+fn degenerate_frames_never_panic_on_any_turn_or_the_deep_look() {
+    // Every turn of the cycle (the model frame included) and the deep look,
+    // on frames too small or too flat to hold a code, and on noise.
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut noise = |n: usize| -> Vec<u8> {
         (0..n)
@@ -174,7 +206,7 @@ fn degenerate_frames_never_panic_on_any_turn() {
     ];
     let mut scanner = FrameScanner::default();
     for (w, h, data) in &frames {
-        for _ in 0..FrameScanner::CYCLE {
+        for _ in 0..=FrameScanner::DEEP_LOOK_AFTER {
             let frame = LumaFrame {
                 data,
                 width: *w,

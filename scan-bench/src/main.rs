@@ -34,9 +34,10 @@ enum Engine {
     /// timed), as a camera app calls it.
     TouchmarkLuma,
     /// Touchmark's camera-stream scanner (`FrameScanner`) on decoded luma,
-    /// one scanner for the whole run: each image is scanned as consecutive
-    /// frames until a code reads, at most one cycle (an image with no code:
-    /// a whole cycle); `ms` is the mean per frame and `frames` how many.
+    /// a new stream for each image: the image is scanned as consecutive
+    /// frames until a code reads, at most until the deep look has run
+    /// (`FrameScanner::DEEP_LOOK_AFTER` + 1 frames; an image with no code:
+    /// all of them); `ms` is the mean per frame and `frames` how many.
     TouchmarkStream,
     /// Only decode the file to luma (how much of an image's time is decoding).
     DecodeOnly,
@@ -134,13 +135,13 @@ fn scan_rqrr(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, String> {
     scan_luma_rqrr_baseline(&frame, limits).map_err(|e| e.to_string())
 }
 
-/// Scans `luma` as consecutive frames of a stream until a code reads (all
-/// of a cycle when `whole_cycle`): the last outcome, the mean time per
-/// frame and how many frames.
+/// Scans `luma` as consecutive frames of a new stream until a code reads,
+/// at most until the deep look has run (all of those frames when
+/// `whole_window`): the last outcome, the mean time per frame and how many
+/// frames.
 fn scan_stream(
-    scanner: &mut FrameScanner,
     luma: &image::GrayImage,
-    whole_cycle: bool,
+    whole_window: bool,
 ) -> (Result<ScanOutcome, String>, f64, usize) {
     let frame = LumaFrame {
         data: luma.as_raw(),
@@ -148,16 +149,17 @@ fn scan_stream(
         height: luma.height(),
         stride: luma.width(),
     };
+    let mut scanner = FrameScanner::new(ScanLimits::default());
     let mut total = 0.0;
     let mut frames = 0;
     let mut last = Err("no frame scanned".to_string());
-    while frames < FrameScanner::CYCLE {
+    while frames <= FrameScanner::DEEP_LOOK_AFTER {
         let start = Instant::now();
         last = scanner.scan(&frame).map_err(|e| e.to_string());
         total += start.elapsed().as_secs_f64() * 1000.0;
         frames += 1;
         let read = last.as_ref().is_ok_and(|o| !o.codes.is_empty());
-        if read && !whole_cycle {
+        if read && !whole_window {
             break;
         }
     }
@@ -166,7 +168,6 @@ fn scan_stream(
 
 fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
     let limits = ScanLimits::default();
-    let mut stream = FrameScanner::new(limits);
     for case in gather(sets)? {
         let bytes =
             std::fs::read(&case.file).map_err(|e| format!("{}: {e}", case.file.display()))?;
@@ -177,7 +178,7 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
             _ => None,
         };
         if let (Engine::TouchmarkStream, Some(luma)) = (engine, &luma) {
-            let (result, ms, frames) = scan_stream(&mut stream, luma, case.codes == 0);
+            let (result, ms, frames) = scan_stream(luma, case.codes == 0);
             print_row(&case, "touchmark-stream", ms, result, Some(frames))?;
             continue;
         }

@@ -21,6 +21,16 @@
 //! 8–10) a stream leaves unread, held in view for a second cycle, 9
 //! alternated between "no code found" and a specific problem, and none
 //! does with the problem held.
+//!
+//! A code held in view that two whole cycles leave unread gets the
+//! photo's look on the next frame ([`FrameScanner::DEEP_LOOK_AFTER`]):
+//! every pass, the partner hunt and the full last resort (blurred finders
+//! found by their profile, the best placement aligned to its pixels). Of
+//! the 360 generated hallmarks of seeds 8–10 held in view, the stream read
+//! 290 within a cycle and reads 323 within eleven frames, as many as photos
+//! do; that frame takes up to a few hundred milliseconds, and on frames
+//! with no code in view, one in eleven does (scan-bench/RESULTS.md,
+//! session 14).
 
 use super::pipeline::{Passes, Plan, LATER_PASSES};
 use super::{scan_plane, CaptureProblem, LumaFrame, ScanError, ScanLimits, ScanOutcome};
@@ -37,37 +47,72 @@ pub struct FrameScanner {
     /// The last problem more specific than "no code found", and the frame
     /// it was seen on (cleared when a code reads).
     held: Option<(usize, CaptureProblem)>,
+    /// Consecutive frames that read nothing, since the last deep look.
+    unread: usize,
+    /// After how many of those the next frame gets the deep look; None: never.
+    deep_look_after: Option<usize>,
 }
 
 impl FrameScanner {
     /// How many consecutive frames run every pass once.
     pub const CYCLE: usize = LATER_PASSES;
 
-    /// A scanner for one stream, checking every frame against `limits`.
+    /// After this many consecutive frames that read nothing (two cycles, a
+    /// third of a second at 30 frames a second), the next frame is scanned
+    /// as a photo is, every pass and the full last resort: the deep look.
+    pub const DEEP_LOOK_AFTER: usize = 2 * Self::CYCLE;
+
+    /// A scanner for one stream, checking every frame against `limits`,
+    /// with the deep look after [`Self::DEEP_LOOK_AFTER`] unread frames.
     pub fn new(limits: ScanLimits) -> Self {
         Self {
             limits,
             frames: 0,
             held: None,
+            unread: 0,
+            deep_look_after: Some(Self::DEEP_LOOK_AFTER),
         }
+    }
+
+    /// The same scanner with the deep look after `frames` consecutive
+    /// unread frames instead, or never (`None`): an app that must keep
+    /// every frame short, at the cost of the codes only that look reads.
+    #[must_use]
+    pub fn with_deep_look_after(mut self, frames: Option<usize>) -> Self {
+        self.deep_look_after = frames;
+        self
     }
 
     /// Scans one frame: the first pass and the next later pass in turn,
     /// stopping at the first that reads a code, and on the cycle's last
     /// frame the pixel model's look at code-like placements left unread;
-    /// "no code found" gives way to a more specific problem seen within the
-    /// cycle. A frame refused by the limits does not advance the turn.
+    /// after [`Self::DEEP_LOOK_AFTER`] frames that read nothing, the deep
+    /// look instead. "No code found" gives way to a more specific problem
+    /// seen within the cycle. A frame refused by the limits does not
+    /// advance the turn.
     pub fn scan(&mut self, frame: &LumaFrame<'_>) -> Result<ScanOutcome, ScanError> {
         self.limits.check_frame(frame)?;
         let now = self.frames;
         let turn = now % Self::CYCLE;
         self.frames = self.frames.wrapping_add(1);
-        let plan = Plan {
-            all_codes: false,
-            passes: Passes::FirstAnd(turn),
-            model_placed: turn + 1 == Self::CYCLE,
+        let deep = self
+            .deep_look_after
+            .is_some_and(|after| self.unread >= after);
+        let plan = if deep {
+            Plan::PHOTO
+        } else {
+            Plan {
+                all_codes: false,
+                passes: Passes::FirstAnd(turn),
+                model_placed: turn + 1 == Self::CYCLE,
+            }
         };
         let mut outcome = scan_plane(super::plane::Plane::from_frame(frame), plan);
+        self.unread = if deep || !outcome.codes.is_empty() {
+            0
+        } else {
+            self.unread.saturating_add(1)
+        };
         self.steady(now, &mut outcome);
         Ok(outcome)
     }
