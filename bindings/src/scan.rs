@@ -168,8 +168,12 @@ pub fn scan_image(image: Vec<u8>) -> Result<ScanResult, TouchmarkError> {
 /// milliseconds, only when something code-like was left unread). Its
 /// `problem` holds steady: a frame that finds no code reports the last
 /// specific problem ("too small", "too blurred", …) seen within the cycle,
-/// so guidance does not flicker. Keep one per camera session and give it
-/// every frame the analyzer receives.
+/// so guidance does not flicker. A code held in view that two cycles leave
+/// unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
+/// unread frames, then every pass and the full last resort: up to a few
+/// hundred milliseconds for that frame; `withoutDeepLook()` never does).
+/// Keep one per camera session and give it every frame the analyzer
+/// receives.
 /// Thread-safe; frames are scanned one at a time. Synchronous CPU work:
 /// call it off the main thread.
 #[derive(Debug, uniffi::Object)]
@@ -184,6 +188,16 @@ impl FrameScanner {
     pub fn new() -> Self {
         Self {
             inner: Mutex::new(CoreFrameScanner::new(ScanLimits::default())),
+        }
+    }
+
+    /// A scanner that never takes the deep look: every frame stays short,
+    /// at the cost of the hallmarks only that look reads.
+    #[uniffi::constructor]
+    pub fn without_deep_look() -> Self {
+        let scanner = CoreFrameScanner::new(ScanLimits::default()).with_deep_look_after(None);
+        Self {
+            inner: Mutex::new(scanner),
         }
     }
 
@@ -204,6 +218,15 @@ impl FrameScanner {
     /// How many consecutive frames run every pass of the scanner once.
     pub fn frames_per_cycle(&self) -> u32 {
         u32::try_from(CoreFrameScanner::CYCLE).unwrap_or(u32::MAX)
+    }
+
+    /// After how many consecutive frames that read nothing the next frame
+    /// gets the deep look (a photo's scan); 0 when it never does.
+    pub fn frames_before_deep_look(&self) -> u32 {
+        let scanner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        scanner
+            .deep_look_after()
+            .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
     }
 }
 

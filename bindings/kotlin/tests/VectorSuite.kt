@@ -224,7 +224,8 @@ private fun imageEndToEnd(m: Manifest) {
 }
 
 /** A camera stream's scanner reads the vector's camera frame within one cycle of
- *  frames, the same codes as a full scan of the frame; a bad frame throws. */
+ *  frames, the same codes as a full scan of the frame; a bad frame throws; a blank
+ *  frame held through the deep look is "no code found"; a scanner without it reads too. */
 private fun frameStream(m: Manifest) {
     val spec = m.cases.flatMap { c -> c["inputs"].list().map { it.obj() } }.firstOrNull { it["kind"] == "frame" }
     check("frame stream (${spec?.get("file")})") {
@@ -242,6 +243,17 @@ private fun frameStream(m: Manifest) {
             assertThrows<TouchmarkException.InvalidArgument>("frame") {
                 scanner.scan(LumaFrame(ByteArray(10), 100u, 100u, 100u))
             }
+            // Held on a frame with nothing in it through the deep look: no code, no throw.
+            val deepAfter = scanner.framesBeforeDeepLook().toInt()
+            if (deepAfter < cycle) throw AssertionError("deep look after $deepAfter frames")
+            val blank = LumaFrame(ByteArray(64 * 48) { 120.toByte() }, 64u, 48u, 64u)
+            repeat(deepAfter + 1) {
+                assertEq("blank frame ${it + 1}", CaptureProblem.NO_CODE_FOUND, scanner.scan(blank).problem)
+            }
+        }
+        FrameScanner.withoutDeepLook().use { scanner ->
+            assertEq("frames before the deep look", 0u, scanner.framesBeforeDeepLook())
+            assertEq("texts without the deep look", full, scanner.scan(frame).codes.map { it.text }.sorted())
         }
     }
 }

@@ -634,12 +634,22 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
  * milliseconds, only when something code-like was left unread). Its
  * `problem` holds steady: a frame that finds no code reports the last
  * specific problem ("too small", "too blurred", …) seen within the cycle,
- * so guidance does not flicker. Keep one per camera session and give it
- * every frame the analyzer receives.
+ * so guidance does not flicker. A code held in view that two cycles leave
+ * unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
+ * unread frames, then every pass and the full last resort: up to a few
+ * hundred milliseconds for that frame; `withoutDeepLook()` never does).
+ * Keep one per camera session and give it every frame the analyzer
+ * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
  * call it off the main thread.
  */
 public protocol FrameScannerProtocol: AnyObject, Sendable {
+    
+    /**
+     * After how many consecutive frames that read nothing the next frame
+     * gets the deep look (a photo's scan); 0 when it never does.
+     */
+    func framesBeforeDeepLook()  -> UInt32
     
     /**
      * How many consecutive frames run every pass of the scanner once.
@@ -666,8 +676,12 @@ public protocol FrameScannerProtocol: AnyObject, Sendable {
  * milliseconds, only when something code-like was left unread). Its
  * `problem` holds steady: a frame that finds no code reports the last
  * specific problem ("too small", "too blurred", …) seen within the cycle,
- * so guidance does not flicker. Keep one per camera session and give it
- * every frame the analyzer receives.
+ * so guidance does not flicker. A code held in view that two cycles leave
+ * unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
+ * unread frames, then every pass and the full last resort: up to a few
+ * hundred milliseconds for that frame; `withoutDeepLook()` never does).
+ * Keep one per camera session and give it every frame the analyzer
+ * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
  * call it off the main thread.
  */
@@ -733,7 +747,32 @@ public convenience init() {
     }
 
     
+    /**
+     * A scanner that never takes the deep look: every frame stays short,
+     * at the cost of the hallmarks only that look reads.
+     */
+public static func withoutDeepLook() -> FrameScanner  {
+    return try!  FfiConverterTypeFrameScanner_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_touchmark_ffi_fn_constructor_framescanner_without_deep_look(uniffiCallStatus
+    )
+})
+}
+    
 
+    
+    /**
+     * After how many consecutive frames that read nothing the next frame
+     * gets the deep look (a photo's scan); 0 when it never does.
+     */
+open func framesBeforeDeepLook() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_touchmark_ffi_fn_method_framescanner_frames_before_deep_look(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
     /**
      * How many consecutive frames run every pass of the scanner once.
@@ -5126,6 +5165,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_touchmark_ffi_checksum_method_httptransport_get() != 13066) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_touchmark_ffi_checksum_method_framescanner_frames_before_deep_look() != 60095) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_touchmark_ffi_checksum_method_framescanner_frames_per_cycle() != 51663) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5160,6 +5202,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_touchmark_ffi_checksum_constructor_framescanner_new() != 38257) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_touchmark_ffi_checksum_constructor_framescanner_without_deep_look() != 51726) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_touchmark_ffi_checksum_constructor_verifier_new() != 65198) {

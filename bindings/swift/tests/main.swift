@@ -195,7 +195,9 @@ func imageEndToEnd(_ m: Manifest) {
 }
 
 /// A camera stream's scanner reads the vector's camera frame within one cycle
-/// of frames, the same codes as a full scan of the frame; a bad frame throws.
+/// of frames, the same codes as a full scan of the frame; a bad frame throws;
+/// a blank frame held through the deep look is "no code found"; a scanner
+/// without it reads too.
 func frameStream(_ m: Manifest) {
     let spec = m.file.cases.flatMap { $0.inputs }.first { $0.kind == "frame" }
     check("frame stream (\(spec?.file ?? "none"))") {
@@ -217,6 +219,16 @@ func frameStream(_ m: Manifest) {
         try expectThrows("frame", { if case .InvalidArgument = $0 { return true }; return false }) {
             _ = try scanner.scan(frame: LumaFrame(data: Data(count: 10), width: 100, height: 100, stride: 100))
         }
+        // Held on a frame with nothing in it through the deep look: no code, no throw.
+        let deepAfter = Int(scanner.framesBeforeDeepLook())
+        if deepAfter < cycle { throw Failure(description: "deep look after \(deepAfter) frames") }
+        let blank = LumaFrame(data: Data(repeating: 120, count: 64 * 48), width: 64, height: 48, stride: 64)
+        for k in 0...deepAfter {
+            try expectEqual("blank frame \(k + 1)", CaptureProblem.noCodeFound, try scanner.scan(frame: blank).problem)
+        }
+        let without = FrameScanner.withoutDeepLook()
+        try expectEqual("frames before the deep look", UInt32(0), without.framesBeforeDeepLook())
+        try expectEqual("texts without the deep look", full, try without.scan(frame: frame).codes.map { $0.text }.sorted())
     }
 }
 

@@ -83,6 +83,12 @@ impl FrameScanner {
         self
     }
 
+    /// After how many consecutive unread frames the next gets the deep
+    /// look; `None` when it never does.
+    pub fn deep_look_after(&self) -> Option<usize> {
+        self.deep_look_after
+    }
+
     /// Scans one frame: the first pass and the next later pass in turn,
     /// stopping at the first that reads a code, and on the cycle's last
     /// frame the pixel model's look at code-like placements left unread;

@@ -738,6 +738,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_touchmark_ffi_checksum_method_httptransport_get(
     ): Int
+    external fun uniffi_touchmark_ffi_checksum_method_framescanner_frames_before_deep_look(
+    ): Int
     external fun uniffi_touchmark_ffi_checksum_method_framescanner_frames_per_cycle(
     ): Int
     external fun uniffi_touchmark_ffi_checksum_method_framescanner_scan(
@@ -761,6 +763,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_touchmark_ffi_checksum_constructor_systemtimesource_new(
     ): Int
     external fun uniffi_touchmark_ffi_checksum_constructor_framescanner_new(
+    ): Int
+    external fun uniffi_touchmark_ffi_checksum_constructor_framescanner_without_deep_look(
     ): Int
     external fun uniffi_touchmark_ffi_checksum_constructor_verifier_new(
     ): Int
@@ -816,6 +820,10 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_touchmark_ffi_fn_constructor_framescanner_new(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_touchmark_ffi_fn_constructor_framescanner_without_deep_look(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_touchmark_ffi_fn_method_framescanner_frames_before_deep_look(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
     external fun uniffi_touchmark_ffi_fn_method_framescanner_frames_per_cycle(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
     external fun uniffi_touchmark_ffi_fn_method_framescanner_scan(`ptr`: Long,`frame`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -993,6 +1001,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_touchmark_ffi_checksum_method_httptransport_get() and 0xFFFF) != 13066) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_touchmark_ffi_checksum_method_framescanner_frames_before_deep_look() and 0xFFFF) != 60095) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_touchmark_ffi_checksum_method_framescanner_frames_per_cycle() and 0xFFFF) != 51663) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1027,6 +1038,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_touchmark_ffi_checksum_constructor_framescanner_new() and 0xFFFF) != 38257) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_touchmark_ffi_checksum_constructor_framescanner_without_deep_look() and 0xFFFF) != 51726) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_touchmark_ffi_checksum_constructor_verifier_new() and 0xFFFF) != 65198) {
@@ -1651,12 +1665,22 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
  * milliseconds, only when something code-like was left unread). Its
  * `problem` holds steady: a frame that finds no code reports the last
  * specific problem ("too small", "too blurred", …) seen within the cycle,
- * so guidance does not flicker. Keep one per camera session and give it
- * every frame the analyzer receives.
+ * so guidance does not flicker. A code held in view that two cycles leave
+ * unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
+ * unread frames, then every pass and the full last resort: up to a few
+ * hundred milliseconds for that frame; `withoutDeepLook()` never does).
+ * Keep one per camera session and give it every frame the analyzer
+ * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
  * call it off the main thread.
  */
 public interface FrameScannerInterface {
+    
+    /**
+     * After how many consecutive frames that read nothing the next frame
+     * gets the deep look (a photo's scan); 0 when it never does.
+     */
+    fun `framesBeforeDeepLook`(): kotlin.UInt
     
     /**
      * How many consecutive frames run every pass of the scanner once.
@@ -1685,8 +1709,12 @@ public interface FrameScannerInterface {
  * milliseconds, only when something code-like was left unread). Its
  * `problem` holds steady: a frame that finds no code reports the last
  * specific problem ("too small", "too blurred", …) seen within the cycle,
- * so guidance does not flicker. Keep one per camera session and give it
- * every frame the analyzer receives.
+ * so guidance does not flicker. A code held in view that two cycles leave
+ * unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
+ * unread frames, then every pass and the full last resort: up to a few
+ * hundred milliseconds for that frame; `withoutDeepLook()` never does).
+ * Keep one per camera session and give it every frame the analyzer
+ * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
  * call it off the main thread.
  */
@@ -1804,6 +1832,23 @@ open class FrameScanner: Disposable, AutoCloseable, FrameScannerInterface
 
     
     /**
+     * After how many consecutive frames that read nothing the next frame
+     * gets the deep look (a photo's scan); 0 when it never does.
+     */override fun `framesBeforeDeepLook`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_touchmark_ffi_fn_method_framescanner_frames_before_deep_look(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * How many consecutive frames run every pass of the scanner once.
      */override fun `framesPerCycle`(): kotlin.UInt {
             return FfiConverterUInt.lift(
@@ -1845,11 +1890,24 @@ open class FrameScanner: Disposable, AutoCloseable, FrameScannerInterface
 
 
     
-    
+    companion object {
+        
     /**
-     * @suppress
-     */
-    companion object
+     * A scanner that never takes the deep look: every frame stays short,
+     * at the cost of the hallmarks only that look reads.
+     */ fun `withoutDeepLook`(): FrameScanner {
+            return FfiConverterTypeFrameScanner.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_touchmark_ffi_fn_constructor_framescanner_without_deep_look(
+    
+        _status)
+}
+    )
+    }
+    
+
+        
+    }
     
 }
 
