@@ -169,9 +169,9 @@ pub fn scan_image(image: Vec<u8>) -> Result<ScanResult, TouchmarkError> {
 /// `problem` holds steady: a frame that finds no code reports the last
 /// specific problem ("too small", "too blurred", …) seen within the cycle,
 /// so guidance does not flicker. A code held in view that two cycles leave
-/// unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
-/// unread frames, then every pass and the full last resort: up to a few
-/// hundred milliseconds for that frame; `withoutDeepLook()` never does).
+/// unread gets the photo's full last resort on the next frame, the deep
+/// look (after `framesBeforeDeepLook()` unread frames: up to a few hundred
+/// milliseconds for that frame; `withoutDeepLook()` never takes it).
 /// Keep one per camera session and give it every frame the analyzer
 /// receives.
 /// Thread-safe; frames are scanned one at a time. Synchronous CPU work:
@@ -221,7 +221,8 @@ impl FrameScanner {
     }
 
     /// After how many consecutive frames that read nothing the next frame
-    /// gets the deep look (a photo's scan); 0 when it never does.
+    /// gets the deep look (the photo's full last resort); 0 when it never
+    /// does.
     pub fn frames_before_deep_look(&self) -> u32 {
         let scanner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         scanner

@@ -635,9 +635,9 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
  * `problem` holds steady: a frame that finds no code reports the last
  * specific problem ("too small", "too blurred", …) seen within the cycle,
  * so guidance does not flicker. A code held in view that two cycles leave
- * unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
- * unread frames, then every pass and the full last resort: up to a few
- * hundred milliseconds for that frame; `withoutDeepLook()` never does).
+ * unread gets the photo's full last resort on the next frame, the deep
+ * look (after `framesBeforeDeepLook()` unread frames: up to a few hundred
+ * milliseconds for that frame; `withoutDeepLook()` never takes it).
  * Keep one per camera session and give it every frame the analyzer
  * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
@@ -647,7 +647,8 @@ public protocol FrameScannerProtocol: AnyObject, Sendable {
     
     /**
      * After how many consecutive frames that read nothing the next frame
-     * gets the deep look (a photo's scan); 0 when it never does.
+     * gets the deep look (the photo's full last resort); 0 when it never
+     * does.
      */
     func framesBeforeDeepLook()  -> UInt32
     
@@ -677,9 +678,9 @@ public protocol FrameScannerProtocol: AnyObject, Sendable {
  * `problem` holds steady: a frame that finds no code reports the last
  * specific problem ("too small", "too blurred", …) seen within the cycle,
  * so guidance does not flicker. A code held in view that two cycles leave
- * unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
- * unread frames, then every pass and the full last resort: up to a few
- * hundred milliseconds for that frame; `withoutDeepLook()` never does).
+ * unread gets the photo's full last resort on the next frame, the deep
+ * look (after `framesBeforeDeepLook()` unread frames: up to a few hundred
+ * milliseconds for that frame; `withoutDeepLook()` never takes it).
  * Keep one per camera session and give it every frame the analyzer
  * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
@@ -763,7 +764,8 @@ public static func withoutDeepLook() -> FrameScanner  {
     
     /**
      * After how many consecutive frames that read nothing the next frame
-     * gets the deep look (a photo's scan); 0 when it never does.
+     * gets the deep look (the photo's full last resort); 0 when it never
+     * does.
      */
 open func framesBeforeDeepLook() -> UInt32  {
     return try!  FfiConverterUInt32.lift(try! rustCall() {
@@ -5165,7 +5167,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_touchmark_ffi_checksum_method_httptransport_get() != 13066) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_touchmark_ffi_checksum_method_framescanner_frames_before_deep_look() != 60095) {
+    if (uniffi_touchmark_ffi_checksum_method_framescanner_frames_before_deep_look() != 33317) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_touchmark_ffi_checksum_method_framescanner_frames_per_cycle() != 51663) {

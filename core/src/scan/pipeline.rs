@@ -202,16 +202,13 @@ impl Passes {
 /// How much of the pipeline one scan runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
-    /// Look for every code, as a photo deserves: the partner hunt, rqrr's
-    /// fallback and, when nothing reads, the full last resort (see
-    /// `ScanOptions::all_codes`).
+    /// Look for every code, as a photo deserves: the partner hunt and
+    /// rqrr's fallback (see `ScanOptions::all_codes`).
     pub all_codes: bool,
     /// Which passes.
     pub passes: Passes,
-    /// When nothing reads and a placement the passes left looks like a
-    /// code's finders, read it with the pixel model as placed (no blob
-    /// search, no alignment): a camera stream's deeper look, once a cycle.
-    pub model_placed: bool,
+    /// What runs when no pass reads a code: nothing, or the last resort.
+    pub last_resort: Option<LastResort>,
 }
 
 impl Plan {
@@ -219,23 +216,24 @@ impl Plan {
     pub const PHOTO: Plan = Plan {
         all_codes: true,
         passes: Passes::All,
-        model_placed: false,
+        last_resort: Some(LastResort::Full),
     };
     /// One camera frame: every pass until one reads, nothing more.
     pub const FRAME: Plan = Plan {
         all_codes: false,
         passes: Passes::All,
-        model_placed: false,
+        last_resort: None,
     };
 }
 
 /// How far the last resort goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LastResort {
+pub enum LastResort {
     /// Photos: also blurred finders found by their radial profile, and the
     /// most promising placement aligned to its pixels (up to seconds).
     Full,
-    /// A stream's frame: the placements the passes and the lost-finder
+    /// A stream's frame, and only when a placement the passes left looks
+    /// like a code's finders: the placements the passes and the lost-finder
     /// guesses give, read as placed (a few hundred milliseconds at most).
     Placed,
 }
@@ -317,9 +315,9 @@ fn missing_partner(codes: &[ScannedCode]) -> Option<CodeKind> {
 
 /// Runs the attempts of `plan`'s passes over a plane until something is read
 /// (and, with `all_codes`, hunts for the partner of a lone certificate or
-/// hallmark, runs rqrr's fallback after every pass and, when nothing read,
-/// the last resort; with `model_placed`, when nothing read, its quick
-/// form); also returns the coarsest pyramid level, for diagnostics.
+/// hallmark and runs rqrr's fallback after every pass); when nothing read,
+/// the plan's last resort. Also returns the coarsest pyramid level, for
+/// diagnostics.
 pub fn run(plane: Plane, plan: Plan) -> (PipelineResult, Plane) {
     let Plan {
         all_codes, passes, ..
@@ -399,14 +397,14 @@ pub fn run(plane: Plane, plan: Plan) -> (PipelineResult, Plane) {
     // Nothing read: the pixel model. (A certificate without its hallmark is
     // common, a photo of the card alone: there, measured, the blob search
     // cost a certificate's median 30x for 2 more pair codes of 80.)
-    if all_codes && result.codes.is_empty() {
+    if result.codes.is_empty() && plan.last_resort == Some(LastResort::Full) {
         model_unread(&levels, &mut cache, &mut result, LastResort::Full);
     } else if result.codes.is_empty() {
         let code_like = |c: &Candidate| template_fit::is_finder_like(finder_likeness(&levels, c));
         result.chance_only = !result.unread.iter().any(code_like);
         // Gated on the finder likeness: frames with no code in view skip it
         // (40 of seed 14: median 72.6 against 76.6 ms, 122 ms ungated).
-        if plan.model_placed && !result.chance_only {
+        if plan.last_resort == Some(LastResort::Placed) && !result.chance_only {
             model_unread(&levels, &mut cache, &mut result, LastResort::Placed);
         }
     }

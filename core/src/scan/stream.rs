@@ -23,16 +23,16 @@
 //! does with the problem held.
 //!
 //! A code held in view that two whole cycles leave unread gets the
-//! photo's look on the next frame ([`FrameScanner::DEEP_LOOK_AFTER`]):
-//! every pass, the partner hunt and the full last resort (blurred finders
-//! found by their profile, the best placement aligned to its pixels). Of
-//! the 360 generated hallmarks of seeds 8–10 held in view, the stream read
-//! 290 within a cycle and reads 323 within eleven frames, as many as photos
-//! do; that frame takes up to a few hundred milliseconds, and on frames
-//! with no code in view, one in eleven does (scan-bench/RESULTS.md,
-//! session 14).
+//! photo's last resort on the next frame ([`FrameScanner::DEEP_LOOK_AFTER`]):
+//! blurred finders found by their profile, every placement read with the
+//! pixel model, the best one aligned to its pixels. Of the 360 generated
+//! hallmarks of seeds 8–10 held in view, the stream read 290 within a
+//! cycle and reads 323 within eleven frames, as many as photos do; that
+//! frame takes up to a few hundred milliseconds, and with no code in view
+//! (one frame in eleven) about 270 ms here (scan-bench/RESULTS.md, session
+//! 14).
 
-use super::pipeline::{Passes, Plan, LATER_PASSES};
+use super::pipeline::{LastResort, Passes, Plan, LATER_PASSES};
 use super::{scan_plane, CaptureProblem, LumaFrame, ScanError, ScanLimits, ScanOutcome};
 
 /// Scans the frames of a camera stream, spreading the later passes over
@@ -58,8 +58,8 @@ impl FrameScanner {
     pub const CYCLE: usize = LATER_PASSES;
 
     /// After this many consecutive frames that read nothing (two cycles, a
-    /// third of a second at 30 frames a second), the next frame is scanned
-    /// as a photo is, every pass and the full last resort: the deep look.
+    /// third of a second at 30 frames a second), the next frame also runs
+    /// the photo's full last resort: the deep look.
     pub const DEEP_LOOK_AFTER: usize = 2 * Self::CYCLE;
 
     /// A scanner for one stream, checking every frame against `limits`,
@@ -104,14 +104,19 @@ impl FrameScanner {
         let deep = self
             .deep_look_after
             .is_some_and(|after| self.unread >= after);
-        let plan = if deep {
-            Plan::PHOTO
+        // The deep look adds the photo's full last resort to the frame's
+        // turn of passes (the frames before ran them all): over the
+        // generated sets, rerunning every pass on that frame read nothing
+        // more, for 7 % more time on frames with no code in view.
+        let last_resort = if deep {
+            Some(LastResort::Full)
         } else {
-            Plan {
-                all_codes: false,
-                passes: Passes::FirstAnd(turn),
-                model_placed: turn + 1 == Self::CYCLE,
-            }
+            (turn + 1 == Self::CYCLE).then_some(LastResort::Placed)
+        };
+        let plan = Plan {
+            all_codes: false,
+            passes: Passes::FirstAnd(turn),
+            last_resort,
         };
         let mut outcome = scan_plane(super::plane::Plane::from_frame(frame), plan);
         self.unread = if deep || !outcome.codes.is_empty() {

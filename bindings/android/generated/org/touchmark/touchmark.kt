@@ -1003,7 +1003,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_touchmark_ffi_checksum_method_httptransport_get() and 0xFFFF) != 13066) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_touchmark_ffi_checksum_method_framescanner_frames_before_deep_look() and 0xFFFF) != 60095) {
+    if ((lib.uniffi_touchmark_ffi_checksum_method_framescanner_frames_before_deep_look() and 0xFFFF) != 33317) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_touchmark_ffi_checksum_method_framescanner_frames_per_cycle() and 0xFFFF) != 51663) {
@@ -1668,9 +1668,9 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
  * `problem` holds steady: a frame that finds no code reports the last
  * specific problem ("too small", "too blurred", …) seen within the cycle,
  * so guidance does not flicker. A code held in view that two cycles leave
- * unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
- * unread frames, then every pass and the full last resort: up to a few
- * hundred milliseconds for that frame; `withoutDeepLook()` never does).
+ * unread gets the photo's full last resort on the next frame, the deep
+ * look (after `framesBeforeDeepLook()` unread frames: up to a few hundred
+ * milliseconds for that frame; `withoutDeepLook()` never takes it).
  * Keep one per camera session and give it every frame the analyzer
  * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
@@ -1680,7 +1680,8 @@ public interface FrameScannerInterface {
     
     /**
      * After how many consecutive frames that read nothing the next frame
-     * gets the deep look (a photo's scan); 0 when it never does.
+     * gets the deep look (the photo's full last resort); 0 when it never
+     * does.
      */
     fun `framesBeforeDeepLook`(): kotlin.UInt
     
@@ -1712,9 +1713,9 @@ public interface FrameScannerInterface {
  * `problem` holds steady: a frame that finds no code reports the last
  * specific problem ("too small", "too blurred", …) seen within the cycle,
  * so guidance does not flicker. A code held in view that two cycles leave
- * unread gets a photo's scan on the next frame (`framesBeforeDeepLook()`
- * unread frames, then every pass and the full last resort: up to a few
- * hundred milliseconds for that frame; `withoutDeepLook()` never does).
+ * unread gets the photo's full last resort on the next frame, the deep
+ * look (after `framesBeforeDeepLook()` unread frames: up to a few hundred
+ * milliseconds for that frame; `withoutDeepLook()` never takes it).
  * Keep one per camera session and give it every frame the analyzer
  * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
@@ -1835,7 +1836,8 @@ open class FrameScanner: Disposable, AutoCloseable, FrameScannerInterface
     
     /**
      * After how many consecutive frames that read nothing the next frame
-     * gets the deep look (a photo's scan); 0 when it never does.
+     * gets the deep look (the photo's full last resort); 0 when it never
+     * does.
      */override fun `framesBeforeDeepLook`(): kotlin.UInt {
             return FfiConverterUInt.lift(
     callWithHandle {
