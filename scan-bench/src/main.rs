@@ -141,6 +141,7 @@ fn scan_rqrr(bytes: &[u8], limits: &ScanLimits) -> Result<ScanOutcome, String> {
 /// frames.
 fn scan_stream(
     luma: &image::GrayImage,
+    limits: ScanLimits,
     whole_window: bool,
 ) -> (Result<ScanOutcome, String>, f64, usize) {
     let frame = LumaFrame {
@@ -149,7 +150,7 @@ fn scan_stream(
         height: luma.height(),
         stride: luma.width(),
     };
-    let mut scanner = FrameScanner::new(ScanLimits::default());
+    let mut scanner = FrameScanner::new(limits);
     let mut total = 0.0;
     let mut frames = 0;
     let mut last = Err("no frame scanned".to_string());
@@ -178,7 +179,7 @@ fn run(engine: Engine, sets: &Sets) -> Result<(), String> {
             _ => None,
         };
         if let (Engine::TouchmarkStream, Some(luma)) = (engine, &luma) {
-            let (result, ms, frames) = scan_stream(luma, case.codes == 0);
+            let (result, ms, frames) = scan_stream(luma, limits, case.codes == 0);
             print_row(&case, "touchmark-stream", ms, result, Some(frames))?;
             continue;
         }

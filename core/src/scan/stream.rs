@@ -92,8 +92,9 @@ impl FrameScanner {
     /// Scans one frame: the first pass and the next later pass in turn,
     /// stopping at the first that reads a code, and on the cycle's last
     /// frame the pixel model's look at code-like placements left unread;
-    /// after [`Self::DEEP_LOOK_AFTER`] frames that read nothing, the deep
-    /// look instead. "No code found" gives way to a more specific problem
+    /// after [`Self::DEEP_LOOK_AFTER`] frames that read nothing, the photo's
+    /// full last resort in its place (the deep look), on whichever turn
+    /// that frame falls. "No code found" gives way to a more specific problem
     /// seen within the cycle. A frame refused by the limits does not
     /// advance the turn.
     pub fn scan(&mut self, frame: &LumaFrame<'_>) -> Result<ScanOutcome, ScanError> {
