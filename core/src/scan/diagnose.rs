@@ -12,6 +12,39 @@ pub const BLUR_SHARPNESS: f64 = 0.05;
 /// whole image when nothing was located), glare is suspected.
 pub const GLARE_FRACTION: f64 = 0.01;
 
+/// A sighted code (see [`Sighting`]) whose format modules read within this
+/// many soft misses (of 30) of a valid format is a code for certain: of the
+/// generated hallmarks photos leave unread (seeds 7–10), 12 of 40 read
+/// their format 3.7–5.9 misses from one at the placement the last resort
+/// chose (two more 6.8 and 7.3); chance placements on 120 1080p frames
+/// with no code (seeds 14, 15, 17, as photos and as streams), 6.96 at the
+/// least, then 7.7 and up (scan-bench/RESULTS.md, session 14).
+pub const SIGHTED_FORMAT_MISSES: f64 = 6.0;
+/// A code sighted for certain with modules under this many input pixels is
+/// too small: move closer. Generated hallmarks of 5 px per module and more
+/// (170 px a side) read, 204 of 205; the 12 sighted unread have modules of
+/// 2.6–3.8 px.
+pub const CLOSER_MODULE: f64 = 4.0;
+
+/// The placement the last resort modelled pixel by pixel and could not
+/// read, the one whose format came nearest a valid format.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sighting {
+    /// Soft misses of its format modules (both copies) from the nearest
+    /// valid format, 0 to 30 (see `model_read::Survey`).
+    pub format_misses: f64,
+    /// Its module, in input pixels.
+    pub module: f64,
+}
+
+impl Sighting {
+    /// True when its format makes it a code for certain
+    /// ([`SIGHTED_FORMAT_MISSES`]).
+    pub fn is_certain(&self) -> bool {
+        self.format_misses <= SIGHTED_FORMAT_MISSES
+    }
+}
+
 /// What the pipeline saw, for diagnosis.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Evidence {
@@ -32,6 +65,8 @@ pub struct Evidence {
     pub region: Option<[f64; 4]>,
     /// How many times the plane given to [`diagnose`] was halved from the input.
     pub coarse_level: usize,
+    /// The last resort's nearest miss, when it ran and read nothing.
+    pub sighting: Option<Sighting>,
 }
 
 /// Mean absolute difference between neighbouring pixels over the strongest
@@ -175,8 +210,12 @@ pub fn diagnose(
     // is a few milliseconds each, on every camera frame).
     let glare = || saturated_fraction(plane, region) > GLARE_FRACTION;
     let blurred = || sharpness(plane) < BLUR_SHARPNESS;
-    let small = evidence.module.is_some_and(|m| m < SMALL_MODULE);
-    Some(if evidence.located > 0 {
+    // A code for certain, modelled and unread: its own module size says
+    // whether coming closer helps.
+    let sighted = evidence.sighting.filter(Sighting::is_certain);
+    let small = evidence.module.is_some_and(|m| m < SMALL_MODULE)
+        || sighted.is_some_and(|s| s.module < CLOSER_MODULE);
+    Some(if evidence.located > 0 || sighted.is_some() {
         // A code of a pixel or two per module also looks blurred: size
         // first, so the advice is to move closer.
         if glare() {
@@ -185,7 +224,7 @@ pub fn diagnose(
             CaptureProblem::TooSmall
         } else if blurred() {
             CaptureProblem::TooBlurred
-        } else if evidence.code_like {
+        } else if evidence.code_like || sighted.is_some() {
             CaptureProblem::Unreadable
         } else {
             CaptureProblem::NoCodeFound
@@ -253,6 +292,27 @@ mod tests {
         };
         assert_eq!(problem(false), Some(CaptureProblem::NoCodeFound));
         assert_eq!(problem(true), Some(CaptureProblem::Unreadable));
+    }
+
+    #[test]
+    fn a_code_sighted_for_certain_says_how_to_read_it() {
+        // Sharp and unglared, and nothing the passes located: only the
+        // last resort's nearest miss tells a code is there.
+        let plane = checker(100, 100, 10);
+        let problem = |format_misses, module| {
+            let evidence = Evidence {
+                sighting: Some(Sighting {
+                    format_misses,
+                    module,
+                }),
+                ..Evidence::default()
+            };
+            diagnose(&[], evidence, &plane)
+        };
+        assert_eq!(problem(4.0, 3.0), Some(CaptureProblem::TooSmall));
+        assert_eq!(problem(4.0, 6.0), Some(CaptureProblem::Unreadable));
+        // A format as far from a valid one as chance gets: no code.
+        assert_eq!(problem(7.0, 3.0), Some(CaptureProblem::NoCodeFound));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::blur::Psf;
 use super::bow::Bent;
 use super::decode::code_from_bytes;
 use super::detector::Unread;
+use super::diagnose::Sighting;
 use super::homography::{dist, Homography, Pt};
 use super::model_read::{corners_of, prepare, prepare_coarse, Prepared, Survey, MAX_SCORE};
 use super::plane::Plane;
@@ -53,15 +54,21 @@ const READ_AS_PLACED: usize = 4;
 /// level's pixels.
 pub type Candidate = (usize, bool, Unread);
 
+/// What the last resort made of its placements.
+#[derive(Debug, Default)]
+pub struct Reading {
+    /// The code read, its corners in input pixels.
+    pub code: Option<ScannedCode>,
+    /// When nothing read: the placement whose format read nearest a valid
+    /// one, for the diagnosis.
+    pub sighting: Option<Sighting>,
+}
+
 /// Reads the most code-like of `candidates` (in the order given, the most
 /// promising first) from the pyramid `levels`, aligning the most promising
 /// to its pixels when reading it as placed fails and `align` allows (a few
-/// hundred milliseconds); its corners in input pixels.
-pub fn read_most_code_like(
-    levels: &[Plane],
-    candidates: Vec<Candidate>,
-    align: bool,
-) -> Option<ScannedCode> {
+/// hundred milliseconds).
+pub fn read_most_code_like(levels: &[Plane], candidates: Vec<Candidate>, align: bool) -> Reading {
     let mut prepared = prepare_distinct(levels, candidates);
     prepared.sort_by(|a, b| a.2.score.total_cmp(&b.2.score));
     let worth_reading = match prepared.first() {
@@ -82,7 +89,11 @@ pub fn read_most_code_like(
         let survey = p.survey();
         if let Some(bytes) = survey.bytes {
             let corners = corners_of(&u.homography, u.size);
-            return Some(code_from_bytes(bytes, in_input_pixels(corners, *level)));
+            let code = code_from_bytes(bytes, in_input_pixels(corners, *level));
+            return Reading {
+                code: Some(code),
+                sighting: None,
+            };
         }
         // The format read tells right placements from wrong ones better
         // than how well the model fits: a wrong size, place or turn that
@@ -96,9 +107,42 @@ pub fn read_most_code_like(
             best = Some((evidence, k, survey));
         }
     }
-    let (format_misses, k, survey) = best?;
-    let (level, u, p) = worth.get(k)?;
-    let (corners, bytes) = match p.read_runner_up(&survey) {
+    let Some((format_misses, k, survey)) = best else {
+        return Reading::default();
+    };
+    let Some(&(level, ref u, ref p)) = worth.get(k) else {
+        return Reading::default();
+    };
+    let code = read_best(
+        levels.get(level),
+        level,
+        u,
+        p,
+        &survey,
+        format_misses,
+        align,
+    );
+    let sighting = code.is_none().then(|| Sighting {
+        format_misses,
+        module: p.module() * f64::from(1u32 << level.min(16)),
+    });
+    Reading { code, sighting }
+}
+
+/// Reads the placement whose format read nearest a valid one, `p` as
+/// prepared from `u` at pyramid level `level` (`plane`): under its
+/// runner-up function, then aligned to its pixels when `align` allows and
+/// its format reads like one.
+fn read_best(
+    plane: Option<&Plane>,
+    level: usize,
+    u: &Unread,
+    p: &Prepared,
+    survey: &Survey,
+    format_misses: f64,
+    align: bool,
+) -> Option<ScannedCode> {
+    let (corners, bytes) = match p.read_runner_up(survey) {
         Some(bytes) => (corners_of(&u.homography, u.size), bytes),
         None => {
             // Costly (a few hundred milliseconds), and only here, and only
@@ -106,10 +150,10 @@ pub fn read_most_code_like(
             if !align || format_misses > MAX_FORMAT_MISSES_TO_ALIGN {
                 return None;
             }
-            read_aligned(levels.get(*level)?, p, u)?
+            read_aligned(plane?, p, u)?
         }
     };
-    Some(code_from_bytes(bytes, in_input_pixels(corners, *level)))
+    Some(code_from_bytes(bytes, in_input_pixels(corners, level)))
 }
 
 /// Reads the placement `u` prepared as `p` once aligned to its pixels
@@ -308,7 +352,9 @@ mod tests {
             "read at the size located: the test means nothing"
         );
         let levels = [image.plane];
-        let code = read_most_code_like(&levels, vec![(0, false, wrong)], true).unwrap();
+        let code = read_most_code_like(&levels, vec![(0, false, wrong)], true)
+            .code
+            .unwrap();
         assert_eq!(code.text, TEXT);
         let truth = corners_of(&image.map, size);
         for (got, want) in code.corners.iter().zip(truth) {

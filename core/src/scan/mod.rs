@@ -264,6 +264,7 @@ fn scan_plane(plane: plane::Plane, plan: pipeline::Plan) -> ScanOutcome {
         module: result.module,
         region: result.region,
         coarse_level: result.coarse_level,
+        sighting: result.sighting,
     };
     let problem = diagnose::diagnose(&result.codes, evidence, &coarse);
     ScanOutcome {

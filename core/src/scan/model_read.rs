@@ -174,6 +174,11 @@ impl Prepared {
         self.inverted
     }
 
+    /// Pixels per module, at the placement's pyramid level.
+    pub fn module(&self) -> f64 {
+        self.module
+    }
+
     /// The best-ranked point-spread function.
     pub fn best_psf(&self) -> Option<&Psf> {
         self.ranked.first().map(|r| &r.1)

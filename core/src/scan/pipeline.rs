@@ -7,6 +7,7 @@
 use super::binarize::{binarize_both, Bitmap, Threshold};
 use super::blob_finder::BlobTriples;
 use super::detector;
+use super::diagnose::Sighting;
 use super::last_resort::{read_most_code_like, Candidate};
 use super::midrange::{contrasty_share, Midrange, MidrangeField};
 use super::plane::Plane;
@@ -48,6 +49,8 @@ pub struct PipelineResult {
     /// Small codes located and not read: pyramid level, polarity, placement
     /// in that level's pixels.
     pub unread: Vec<Candidate>,
+    /// The last resort's nearest miss, when it ran and read nothing.
+    pub sighting: Option<Sighting>,
 }
 
 /// How one pass turns luma into a bitmap.
@@ -486,9 +489,9 @@ fn model_unread(
     move_the_best_first(&mut rated, |r| r.1 .2.fit);
     let candidates = rated.into_iter().map(|(_, c)| c).collect();
     let align = depth == LastResort::Full;
-    if let Some(code) = read_most_code_like(levels, candidates, align) {
-        result.codes.push(code);
-    }
+    let reading = read_most_code_like(levels, candidates, align);
+    result.codes.extend(reading.code);
+    result.sighting = reading.sighting;
 }
 
 /// How finder-like the luma is where a candidate puts its finders
