@@ -28,8 +28,9 @@
 //! pixel model, the best one aligned to its pixels. Of the 360 generated
 //! hallmarks of seeds 8–10 held in view, the stream read 290 within a
 //! cycle and reads 323 within eleven frames, as many as photos do; that
-//! frame takes up to a few hundred milliseconds, and with no code in view
-//! (one frame in eleven) about 270 ms here (scan-bench/RESULTS.md, session
+//! frame takes about 0.3 s here (up to 2 s on the slowest 800×600
+//! hallmark frames, where it aligns a placement), and with no code in view
+//! (one frame in eleven) about 270 ms (scan-bench/RESULTS.md, session
 //! 14).
 
 use super::pipeline::{LastResort, Passes, Plan, LATER_PASSES};

@@ -1669,8 +1669,9 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
  * specific problem ("too small", "too blurred", …) seen within the cycle,
  * so guidance does not flicker. A code held in view that two cycles leave
  * unread gets the photo's full last resort on the next frame, the deep
- * look (after `framesBeforeDeepLook()` unread frames: up to a few hundred
- * milliseconds for that frame; `withoutDeepLook()` never takes it).
+ * look (after `framesBeforeDeepLook()` unread frames: about 0.3 s for
+ * that frame on a desktop core, up to 2 s where it aligns a placement;
+ * `withoutDeepLook()` never takes it).
  * Keep one per camera session and give it every frame the analyzer
  * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
@@ -1714,8 +1715,9 @@ public interface FrameScannerInterface {
  * specific problem ("too small", "too blurred", …) seen within the cycle,
  * so guidance does not flicker. A code held in view that two cycles leave
  * unread gets the photo's full last resort on the next frame, the deep
- * look (after `framesBeforeDeepLook()` unread frames: up to a few hundred
- * milliseconds for that frame; `withoutDeepLook()` never takes it).
+ * look (after `framesBeforeDeepLook()` unread frames: about 0.3 s for
+ * that frame on a desktop core, up to 2 s where it aligns a placement;
+ * `withoutDeepLook()` never takes it).
  * Keep one per camera session and give it every frame the analyzer
  * receives.
  * Thread-safe; frames are scanned one at a time. Synchronous CPU work:
