@@ -12,8 +12,8 @@
 //! - [`certificate`], [`hallmark`], [`ledger`]: Touchmark's own formats.
 //! - [`trust`]: the signed trust bundle.
 //! - [`verdict`], [`verify`]: the result model and the offline verifier.
-//! - [`scan`] (feature `scan`): reading codes from images and camera frames.
-//! - [`issuer`] (feature `issuer`): keys, issuing, ledger writing, witnessing, rendering.
+//! - `scan` (feature `scan`, default): reading codes from images and camera frames.
+//! - `issuer` (feature `issuer`): keys, issuing, ledger writing, witnessing, rendering.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
