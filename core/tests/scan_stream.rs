@@ -134,6 +134,28 @@ fn a_code_held_in_view_gets_the_deep_look() {
 }
 
 #[test]
+fn guidance_from_the_deep_look_holds_until_the_next() {
+    // A hallmark only the deep look sees, too small for its blur: "move
+    // closer" from that frame on, not only for the rest of a cycle.
+    let bytes = std::fs::read(images_dir().join("diagnostics/hallmark-seed7-034.png")).unwrap();
+    let luma = decode_to_luma(&bytes, &ScanLimits::default()).unwrap();
+    let mut scanner = FrameScanner::default();
+    let problems: Vec<_> = (0..2 * (FrameScanner::DEEP_LOOK_AFTER + 1) + 1)
+        .map(|_| scanner.scan(&frame(&luma)).unwrap().problem)
+        .collect();
+    let first = FrameScanner::DEEP_LOOK_AFTER;
+    assert!(problems[..first]
+        .iter()
+        .all(|p| *p == Some(CaptureProblem::NoCodeFound)));
+    assert!(
+        problems[first..]
+            .iter()
+            .all(|p| *p == Some(CaptureProblem::TooSmall)),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn a_frame_refused_by_the_limits_is_an_error() {
     let mut scanner = FrameScanner::new(ScanLimits {
         max_pixels: 100,

@@ -17,10 +17,11 @@
 //! locate (too small, too blurred, unreadable) another frame's may not see
 //! at all. So that guidance does not flicker between "no code" and "move
 //! closer", a frame that finds no code reports the last specific problem
-//! seen within the cycle instead: of the 70 generated hallmarks (seeds
-//! 8–10) a stream leaves unread, held in view for a second cycle, 9
-//! alternated between "no code found" and a specific problem, and none
-//! does with the problem held.
+//! seen within the cycle instead (one seen on a deep look, see below,
+//! until the next deep look): of the 70 generated hallmarks (seeds 8–10) a
+//! stream leaves unread, held in view for a second cycle, 9 alternated
+//! between "no code found" and a specific problem, and none does with the
+//! problem held.
 //!
 //! A code held in view that two whole cycles leave unread gets the
 //! photo's last resort on the next frame ([`FrameScanner::DEEP_LOOK_AFTER`]):
@@ -45,13 +46,23 @@ pub struct FrameScanner {
     limits: ScanLimits,
     /// Frames scanned so far: picks the later pass of the next one.
     frames: usize,
-    /// The last problem more specific than "no code found", and the frame
-    /// it was seen on (cleared when a code reads).
-    held: Option<(usize, CaptureProblem)>,
+    /// The last problem more specific than "no code found" (cleared when a
+    /// code reads).
+    held: Option<Held>,
     /// Consecutive frames that read nothing, since the last deep look.
     unread: usize,
     /// After how many of those the next frame gets the deep look; None: never.
     deep_look_after: Option<usize>,
+}
+
+/// A problem held over the frames that find no code.
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    problem: CaptureProblem,
+    /// The frame it was seen on.
+    seen: usize,
+    /// For how many frames from then it holds.
+    frames: usize,
 }
 
 impl FrameScanner {
@@ -126,26 +137,39 @@ impl FrameScanner {
         } else {
             self.unread.saturating_add(1)
         };
-        self.steady(now, &mut outcome);
+        self.steady(now, deep, &mut outcome);
         Ok(outcome)
     }
 
-    /// Holds the last specific problem over frames that find no code, for
-    /// the rest of its cycle.
-    fn steady(&mut self, now: usize, outcome: &mut ScanOutcome) {
+    /// Holds the last specific problem over frames that find no code: for
+    /// the rest of its cycle, or, seen on a deep look, until the next (the
+    /// passes between do not locate what only that look does: a sighted
+    /// hallmark told "move closer" on the deep look's frame was told "no
+    /// code found" on six of every eleven frames).
+    fn steady(&mut self, now: usize, deep: bool, outcome: &mut ScanOutcome) {
         if !outcome.codes.is_empty() {
             self.held = None;
             return;
         }
         match outcome.problem {
             Some(CaptureProblem::NoCodeFound) => {
-                if let Some((seen, problem)) = self.held {
-                    if now.wrapping_sub(seen) < Self::CYCLE {
-                        outcome.problem = Some(problem);
+                if let Some(held) = self.held {
+                    if now.wrapping_sub(held.seen) < held.frames {
+                        outcome.problem = Some(held.problem);
                     }
                 }
             }
-            Some(problem) => self.held = Some((now, problem)),
+            Some(problem) => {
+                let frames = match self.deep_look_after {
+                    Some(after) if deep => after.saturating_add(1),
+                    _ => Self::CYCLE,
+                };
+                self.held = Some(Held {
+                    problem,
+                    seen: now,
+                    frames,
+                });
+            }
             None => {}
         }
     }
