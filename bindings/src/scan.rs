@@ -167,8 +167,9 @@ pub fn scan_image(image: Vec<u8>) -> Result<ScanResult, TouchmarkError> {
 /// hallmarks no pass reads, with the pixel model (a few hundred
 /// milliseconds, only when something code-like was left unread). Its
 /// `problem` holds steady: a frame that finds no code reports the last
-/// specific problem ("too small", "too blurred", …) seen within the cycle,
-/// so guidance does not flicker. A code held in view that two cycles leave
+/// specific problem ("too small", "too blurred", …) seen within the cycle
+/// (one seen on the deep look, below, until the next deep look), so
+/// guidance does not flicker. A code held in view that two cycles leave
 /// unread gets the photo's full last resort on the next frame, the deep
 /// look (after `framesBeforeDeepLook()` unread frames: about 0.3 s for
 /// that frame on a desktop core, up to 2 s where it aligns a placement;

@@ -1664,8 +1664,9 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
  * hallmarks no pass reads, with the pixel model (a few hundred
  * milliseconds, only when something code-like was left unread). Its
  * `problem` holds steady: a frame that finds no code reports the last
- * specific problem ("too small", "too blurred", …) seen within the cycle,
- * so guidance does not flicker. A code held in view that two cycles leave
+ * specific problem ("too small", "too blurred", …) seen within the cycle
+ * (one seen on the deep look, below, until the next deep look), so
+ * guidance does not flicker. A code held in view that two cycles leave
  * unread gets the photo's full last resort on the next frame, the deep
  * look (after `framesBeforeDeepLook()` unread frames: about 0.3 s for
  * that frame on a desktop core, up to 2 s where it aligns a placement;
@@ -1710,8 +1711,9 @@ public interface FrameScannerInterface {
  * hallmarks no pass reads, with the pixel model (a few hundred
  * milliseconds, only when something code-like was left unread). Its
  * `problem` holds steady: a frame that finds no code reports the last
- * specific problem ("too small", "too blurred", …) seen within the cycle,
- * so guidance does not flicker. A code held in view that two cycles leave
+ * specific problem ("too small", "too blurred", …) seen within the cycle
+ * (one seen on the deep look, below, until the next deep look), so
+ * guidance does not flicker. A code held in view that two cycles leave
  * unread gets the photo's full last resort on the next frame, the deep
  * look (after `framesBeforeDeepLook()` unread frames: about 0.3 s for
  * that frame on a desktop core, up to 2 s where it aligns a placement;
