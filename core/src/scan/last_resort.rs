@@ -113,15 +113,7 @@ pub fn read_most_code_like(levels: &[Plane], candidates: Vec<Candidate>, align: 
     let Some(&(level, ref u, ref p)) = worth.get(k) else {
         return Reading::default();
     };
-    let code = read_best(
-        levels.get(level),
-        level,
-        u,
-        p,
-        &survey,
-        format_misses,
-        align,
-    );
+    let code = read_best(levels, level, u, p, &survey, format_misses, align);
     let sighting = code.is_none().then(|| Sighting {
         format_misses,
         module: p.module() * f64::from(1u32 << level.min(16)),
@@ -130,11 +122,11 @@ pub fn read_most_code_like(levels: &[Plane], candidates: Vec<Candidate>, align: 
 }
 
 /// Reads the placement whose format read nearest a valid one, `p` as
-/// prepared from `u` at pyramid level `level` (`plane`): under its
+/// prepared from `u` at pyramid level `level` of `levels`: under its
 /// runner-up function, then aligned to its pixels when `align` allows and
 /// its format reads like one.
 fn read_best(
-    plane: Option<&Plane>,
+    levels: &[Plane],
     level: usize,
     u: &Unread,
     p: &Prepared,
@@ -150,7 +142,7 @@ fn read_best(
             if !align || format_misses > MAX_FORMAT_MISSES_TO_ALIGN {
                 return None;
             }
-            read_aligned(plane?, p, u)?
+            read_aligned(levels.get(level)?, p, u)?
         }
     };
     Some(code_from_bytes(bytes, in_input_pixels(corners, level)))
