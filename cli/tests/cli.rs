@@ -149,6 +149,15 @@ fn scan_json_is_one_object_per_file() {
 }
 
 #[test]
+fn scan_says_what_to_do_about_a_capture_problem() {
+    let (code, out, _) = run(bin()
+        .arg("scan")
+        .arg(vectors().join("images/diagnostics/hallmark-seed7-034.png")));
+    assert_eq!(code, 0);
+    assert!(out.contains("problem: too_small (move closer)"), "{out}");
+}
+
+#[test]
 fn note_and_proof_verify() {
     let v = vectors();
     let root = std::fs::read_to_string(v.join("keys/root.vkey")).unwrap();

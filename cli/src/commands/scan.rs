@@ -112,10 +112,11 @@ fn print_human(report: &FileReport<'_>) {
     }
     if let Some(problem) = report.problem {
         println!(
-            "  problem: {}",
+            "  problem: {} ({})",
             serde_json::to_string(&problem)
                 .unwrap_or_default()
-                .trim_matches('"')
+                .trim_matches('"'),
+            problem.advice()
         );
     }
 }

@@ -165,6 +165,21 @@ pub enum CaptureProblem {
     NotTouchmark,
 }
 
+impl CaptureProblem {
+    /// What the person scanning should do, in a few English words (apps
+    /// show their own, translated, strings; the CLI prints these).
+    pub fn advice(self) -> &'static str {
+        match self {
+            Self::NoCodeFound => "point the camera at the certificate's code or the hallmark",
+            Self::TooSmall => "move closer",
+            Self::TooBlurred => "hold still and let the camera focus",
+            Self::GlareSuspected => "tilt the piece or the phone away from the light",
+            Self::Unreadable => "try another angle; the code may be worn or damaged",
+            Self::NotTouchmark => "this is not a Touchmark code",
+        }
+    }
+}
+
 /// Everything found in one image.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScanOutcome {
