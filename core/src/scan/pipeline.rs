@@ -400,15 +400,18 @@ pub fn run(plane: Plane, plan: Plan) -> (PipelineResult, Plane) {
     // Nothing read: the pixel model. (A certificate without its hallmark is
     // common, a photo of the card alone: there, measured, the blob search
     // cost a certificate's median 30x for 2 more pair codes of 80.)
-    if result.codes.is_empty() && plan.last_resort == Some(LastResort::Full) {
-        model_unread(&levels, &mut cache, &mut result, LastResort::Full);
-    } else if result.codes.is_empty() {
-        let code_like = |c: &Candidate| template_fit::is_finder_like(finder_likeness(&levels, c));
-        result.chance_only = !result.unread.iter().any(code_like);
-        // Gated on the finder likeness: frames with no code in view skip it
-        // (40 of seed 14: median 72.6 against 76.6 ms, 122 ms ungated).
-        if plan.last_resort == Some(LastResort::Placed) && !result.chance_only {
-            model_unread(&levels, &mut cache, &mut result, LastResort::Placed);
+    if result.codes.is_empty() {
+        if plan.last_resort == Some(LastResort::Full) {
+            model_unread(&levels, &mut cache, &mut result, LastResort::Full);
+        } else {
+            let code_like =
+                |c: &Candidate| template_fit::is_finder_like(finder_likeness(&levels, c));
+            result.chance_only = !result.unread.iter().any(code_like);
+            // Gated on the finder likeness: frames with no code in view skip
+            // it (40 of seed 14: median 72.6 against 76.6 ms, 122 ms ungated).
+            if plan.last_resort == Some(LastResort::Placed) && !result.chance_only {
+                model_unread(&levels, &mut cache, &mut result, LastResort::Placed);
+            }
         }
     }
     result.coarse_level = levels.len().saturating_sub(1);
