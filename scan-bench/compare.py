@@ -2,10 +2,13 @@
 """Side-by-side scanner benchmark: Touchmark, plain rqrr and zxing-cpp on the same
 images, one thread each, in one run.
 
-Usage: scan-bench/compare.py [--no-rqrr] [--only SET] -- <scan-bench set args>
+Usage: scan-bench/compare.py [--no-rqrr] [--features F] -- <scan-bench set args>
 e.g.   scan-bench/compare.py -- --blackbox zxing=/work/shared/qr/zxing \
            --blackbox zxing-cpp=/work/shared/qr/zxing-cpp \
            --synthetic synth=target/synth/manifest.json
+
+`--features libwebp` builds Touchmark with libwebp decoding lossy WebP (C, off
+by default); use a separate CARGO_TARGET_DIR so the default build is kept.
 
 Installs the `zxing-cpp` wheel with pip when it is missing. Prints per set the
 decode rate (correct texts / codes present) and median / p90 time per image
@@ -30,9 +33,10 @@ def ensure_zxing():
     return zxingcpp
 
 
-def bench_binary():
+def bench_binary(features):
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    subprocess.check_call(["cargo", "build", "-q", "--release", "-j2", "-p", "scan-bench"], cwd=ROOT)
+    extra = ["--features", features] if features else []
+    subprocess.check_call(["cargo", "build", "-q", "--release", "-j2", "-p", "scan-bench", *extra], cwd=ROOT)
     return os.path.join(target, "release", "scan-bench")
 
 
@@ -72,8 +76,11 @@ def main():
     with_rqrr = "--no-rqrr" not in argv
     sep = argv.index("--") if "--" in argv else len(argv)
     set_args = argv[sep + 1:]
+    features = argv[argv.index("--features") + 1] if "--features" in argv[:sep] else ""
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
-    binary = bench_binary()
+    binary = bench_binary(features)
+    if features:
+        print(f"touchmark built with --features {features}")
     listed = subprocess.run([binary, "list", *set_args], check=True, capture_output=True, text=True)
     cases = [json.loads(l) for l in listed.stdout.splitlines() if l.strip()]
     rows = []

@@ -15,7 +15,11 @@
 //! - `scan` (feature `scan`, default): reading codes from images and camera frames.
 //! - `issuer` (feature `issuer`): keys, issuing, ledger writing, witnessing, rendering.
 
-#![forbid(unsafe_code)]
+// The default build has no unsafe code at all. The optional `libwebp`
+// feature calls libwebp's decoder from one module, `scan::libwebp_luma`,
+// which alone allows it.
+#![cfg_attr(not(feature = "libwebp"), forbid(unsafe_code))]
+#![cfg_attr(feature = "libwebp", deny(unsafe_code))]
 #![deny(missing_docs)]
 #![deny(
     clippy::unwrap_used,

@@ -4,7 +4,9 @@
 //!
 //! The pipeline, by module:
 //! - `image_input`: decode to luma within [`ScanLimits`], EXIF orientation
-//!   applied (`webp_luma`: lossy WebP straight from its luma plane;
+//!   applied (`webp_luma`: lossy WebP straight from its luma plane, decoded
+//!   by `image-webp`, or by C libwebp in `libwebp_luma` with the optional
+//!   `libwebp` feature;
 //!   `jpeg_luma`: JPEG straight from its luma component).
 //! - `plane`, `pipeline`: a pyramid (coarse pass at ≤ 2048 px, finer levels
 //!   only when it reads nothing) and the order of passes: block mid-ranges,
@@ -60,6 +62,8 @@ mod homography;
 mod image_input;
 mod jpeg_luma;
 mod last_resort;
+#[cfg(feature = "libwebp")]
+mod libwebp_luma;
 mod linear;
 mod lost_finder;
 mod midrange;

@@ -6,8 +6,10 @@
 //! files (`VP8X`: alpha, animation, EXIF orientation) and lossless ones
 //! (`VP8L`) take the general path.
 
+#[cfg(not(feature = "libwebp"))]
 use std::io::Cursor;
 
+#[cfg(not(feature = "libwebp"))]
 use image_webp::vp8::Vp8Decoder;
 
 use super::image_input::ScanLimits;
@@ -52,6 +54,47 @@ fn full_range(y: u8) -> u8 {
     u8::try_from(v.clamp(0, 255)).unwrap_or(u8::MAX)
 }
 
+/// The frame's luma, full range, `width` × `height` with no padding, decoded
+/// by libwebp (feature `libwebp`).
+#[cfg(feature = "libwebp")]
+fn frame_luma(
+    bytes: &[u8],
+    _payload: &[u8],
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, ScanError> {
+    let size = |n: u32| usize::try_from(n).map_err(|e| ScanError::Corrupt(e.to_string()));
+    let mut luma = super::libwebp_luma::decode(bytes, size(width)?, size(height)?)
+        .ok_or_else(|| ScanError::Corrupt("libwebp could not decode the VP8 frame".into()))?;
+    luma.iter_mut().for_each(|y| *y = full_range(*y));
+    Ok(luma)
+}
+
+/// The frame's luma, full range, `width` × `height` with no padding, decoded
+/// by `image-webp`.
+#[cfg(not(feature = "libwebp"))]
+fn frame_luma(
+    _bytes: &[u8],
+    payload: &[u8],
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, ScanError> {
+    let frame = Vp8Decoder::decode_frame(Cursor::new(payload))
+        .map_err(|e| ScanError::Corrupt(e.to_string()))?;
+    if (u32::from(frame.width), u32::from(frame.height)) != (width, height) {
+        return Err(ScanError::Corrupt(
+            "VP8 frame of another size than its header".into(),
+        ));
+    }
+    let stride = usize::from(frame.width).div_ceil(16) * 16;
+    let (w, h) = (usize::from(frame.width), usize::from(frame.height));
+    let mut luma = Vec::with_capacity(w * h);
+    for row in frame.ybuf.chunks_exact(stride).take(h) {
+        luma.extend(row.iter().take(w).map(|&y| full_range(y)));
+    }
+    Ok(luma)
+}
+
 /// Decodes a simple lossy WebP file to luma; None for any other file (the
 /// caller decodes it the general way).
 pub fn decode(bytes: &[u8], limits: &ScanLimits) -> Option<Result<image::GrayImage, ScanError>> {
@@ -76,17 +119,11 @@ pub fn decode(bytes: &[u8], limits: &ScanLimits) -> Option<Result<image::GrayIma
             max_pixels: limits.max_pixels,
         }));
     }
-    let frame = match Vp8Decoder::decode_frame(Cursor::new(payload)) {
-        Ok(frame) => frame,
-        Err(e) => return Some(Err(ScanError::Corrupt(e.to_string()))),
+    let luma = match frame_luma(bytes, payload, width, height) {
+        Ok(luma) => luma,
+        Err(e) => return Some(Err(e)),
     };
-    let stride = usize::from(frame.width).div_ceil(16) * 16;
-    let (w, h) = (usize::from(frame.width), usize::from(frame.height));
-    let mut luma = Vec::with_capacity(w * h);
-    for row in frame.ybuf.chunks_exact(stride).take(h) {
-        luma.extend(row.iter().take(w).map(|&y| full_range(y)));
-    }
-    let image = image::GrayImage::from_raw(u32::from(frame.width), u32::from(frame.height), luma);
+    let image = image::GrayImage::from_raw(width, height, luma);
     Some(image.ok_or_else(|| ScanError::Corrupt("VP8 frame shorter than its size".into())))
 }
 
@@ -157,6 +194,60 @@ mod tests {
                 "zeroed field at {at}"
             );
         }
+    }
+
+    /// The sample with its VP8 payload cut to `len` bytes and the chunk
+    /// size saying so: a file that is whole as a container but whose frame
+    /// ends early.
+    fn cut_payload(original: &[u8], len: usize) -> Vec<u8> {
+        let mut bytes = original[..HEADER + len].to_vec();
+        bytes[16..20].copy_from_slice(&u32::try_from(len).unwrap().to_le_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_frame_cut_short_never_panics_nor_misreads_its_size() {
+        let original = lossy_sample();
+        let payload = original.len() - HEADER;
+        for len in (10..payload).step_by(61) {
+            match decode(&cut_payload(&original, len), &ScanLimits::default()) {
+                Some(Ok(luma)) => assert_eq!(luma.dimensions(), (471, 353), "cut at {len}"),
+                Some(Err(ScanError::Corrupt(_))) => {}
+                other => panic!("cut at {len}: {other:?}"),
+            }
+        }
+    }
+
+    /// libwebp and image-webp both implement VP8 (RFC 6386) to the bit: the
+    /// planes they decode are identical.
+    #[cfg(feature = "libwebp")]
+    #[test]
+    fn libwebp_decodes_the_same_plane_as_image_webp() {
+        let bytes = lossy_sample();
+        let fast = decode(&bytes, &ScanLimits::default()).unwrap().unwrap();
+        let frame = image_webp::vp8::Vp8Decoder::decode_frame(std::io::Cursor::new(
+            vp8_payload(&bytes).unwrap(),
+        ))
+        .unwrap();
+        let stride = usize::from(frame.width).div_ceil(16) * 16;
+        let reference: Vec<u8> = frame
+            .ybuf
+            .chunks_exact(stride)
+            .take(353)
+            .flat_map(|row| row.iter().take(471).map(|&y| full_range(y)))
+            .collect();
+        assert_eq!(fast.as_raw(), &reference);
+    }
+
+    #[cfg(feature = "libwebp")]
+    #[test]
+    fn libwebp_calls_a_frame_cut_short_corrupt() {
+        let original = lossy_sample();
+        let cut = cut_payload(&original, (original.len() - HEADER) / 2);
+        assert!(matches!(
+            decode(&cut, &ScanLimits::default()),
+            Some(Err(ScanError::Corrupt(_)))
+        ));
     }
 
     #[test]
