@@ -553,9 +553,20 @@ pub fn locate_alignment(
     (best >= 21).then_some(centre)
 }
 
+/// A perfect alignment fit: every one of the pattern's 25 modules matches.
+const PERFECT_FIT: u32 = 25;
+
+/// How far past the first perfect fit the search still looks, in modules:
+/// the positions fitting perfectly lie within half a module of the
+/// pattern's centre, so none lies further than this from the first found.
+const PERFECT_REACH: f64 = 1.5;
+
 /// The best alignment fit on a square grid of positions around `guess`, and
 /// the mean of the positions sharing the best score; fits under `least` are
-/// not counted out in full (the best is then under `least` too).
+/// not counted out in full (the best is then under `least` too). Positions
+/// are visited in square rings outward from `guess`; once a fit is perfect
+/// the search ends [`PERFECT_REACH`] modules further out (the same answer
+/// as searching every position, unless a second perfect fit lies far off).
 fn search_alignment(
     bitmap: &Bitmap,
     guess: Pt,
@@ -567,11 +578,13 @@ fn search_alignment(
 ) -> (u32, Pt) {
     let cells = ALIGNMENT_CELLS
         .map(|(dx, dy, want)| ([dx * u[0] + dy * v[0], dx * u[1] + dy * v[1]], want));
+    let reach_rings = (PERFECT_REACH * u[0].hypot(u[1]).max(v[0].hypot(v[1])) / step).ceil() as i32;
     let mut best = 0u32;
     let mut sum = [guess[0], guess[1], 1.0];
-    let steps = (radius / step) as i32;
-    for iy in -steps..=steps {
-        for ix in -steps..=steps {
+    let mut last_ring = (radius / step) as i32;
+    let mut ring = 0;
+    while ring <= last_ring {
+        for (ix, iy) in square_ring(ring) {
             let c = [
                 guess[0] + f64::from(ix) * step,
                 guess[1] + f64::from(iy) * step,
@@ -580,12 +593,28 @@ fn search_alignment(
             if s > best {
                 best = s;
                 sum = [c[0], c[1], 1.0];
+                if s == PERFECT_FIT {
+                    last_ring = last_ring.min(ring + reach_rings);
+                }
             } else if s == best {
                 sum = [sum[0] + c[0], sum[1] + c[1], sum[2] + 1.0];
             }
         }
+        ring += 1;
     }
     (best, [sum[0] / sum[2], sum[1] / sum[2]])
+}
+
+/// The integer offsets at Chebyshev distance `ring` from the origin (the
+/// origin alone for 0), row by row.
+fn square_ring(ring: i32) -> impl Iterator<Item = (i32, i32)> {
+    (-ring..=ring).flat_map(move |iy| {
+        // Inside rows hold the ring's two sides only.
+        let stride = if iy.abs() == ring { 1 } else { 2 * ring };
+        (-ring..=ring)
+            .step_by(usize::try_from(stride).unwrap_or(1).max(1))
+            .map(move |ix| (ix, iy))
+    })
 }
 
 /// Where the grid of a code of `size` modules located by `t` may lie: four
@@ -757,19 +786,25 @@ mod tests {
         (dist(a, x) + dist(a, y)) / 2.0
     }
 
+    /// A code of one alignment pattern tilted so that its far corner's
+    /// modules are a fifth shorter than the finders' mean.
+    fn steeply_tilted() -> (usize, Bitmap, Homography, Triple) {
+        tilted(
+            b"A STEEPLY TILTED CODE WITH ONE ALIGNMENT PATTERN",
+            qrcode::EcLevel::H,
+            [[80.0, 60.0], [760.0, 120.0], [640.0, 610.0], [60.0, 720.0]],
+            840,
+            800,
+        )
+    }
+
     #[test]
     fn finds_the_alignment_pattern_of_a_steeply_tilted_code() {
         // A code of one alignment pattern tilted so that its far corner's
         // modules are a fifth shorter than the finders' mean (as in
         // `frame-029` of the generated set): the pattern's outer ring
         // misses when looked for with the mean steps.
-        let (size, bitmap, h, t) = tilted(
-            b"A STEEPLY TILTED CODE WITH ONE ALIGNMENT PATTERN",
-            qrcode::EcLevel::H,
-            [[80.0, 60.0], [760.0, 120.0], [640.0, 610.0], [60.0, 720.0]],
-            840,
-            800,
-        );
+        let (size, bitmap, h, t) = steeply_tilted();
         assert!((25..=41).contains(&size), "one alignment pattern: {size}");
         let s = size as f64;
         let truth = h.map([s - 6.5, s - 6.5]);
@@ -779,6 +814,68 @@ mod tests {
         );
         let found = find_alignment(&bitmap, &t, size).expect("alignment pattern found");
         assert!(dist(found, truth) < 1.5, "{found:?} vs {truth:?}");
+    }
+
+    #[test]
+    fn square_rings_visit_every_offset_once() {
+        let visited: Vec<(i32, i32)> = (0..=4).flat_map(square_ring).collect();
+        let mut unique = visited.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), visited.len(), "an offset visited twice");
+        assert_eq!(visited.len(), 9 * 9);
+        assert!(visited.iter().all(|&(x, y)| x.abs() <= 4 && y.abs() <= 4));
+        assert_eq!(square_ring(0).collect::<Vec<_>>(), [(0, 0)]);
+    }
+
+    #[test]
+    fn the_search_ends_early_with_the_answer_of_every_position() {
+        let (size, bitmap, h, t) = steeply_tilted();
+        let s = size as f64;
+        let centre = h.map([s - 6.5, s - 6.5]);
+        // The module steps at the pattern, along the grid's rows and columns.
+        let step_to = |p: Pt| {
+            let q = h.map(p);
+            [q[0] - centre[0], q[1] - centre[1]]
+        };
+        let (u, v) = (step_to([s - 5.5, s - 6.5]), step_to([s - 6.5, s - 5.5]));
+        let half = t.module / 2.0;
+        let radius = t.module * 6.0;
+        // Every position, scored in full.
+        let cells = ALIGNMENT_CELLS
+            .map(|(dx, dy, want)| ([dx * u[0] + dy * v[0], dx * u[1] + dy * v[1]], want));
+        for offset in [[0.0, 0.0], [7.0, -5.0], [-11.0, 9.0]] {
+            let guess = [centre[0] + offset[0], centre[1] + offset[1]];
+            let steps = (radius / half) as i32;
+            let scored: Vec<(u32, Pt)> = (-steps..=steps)
+                .flat_map(|iy| (-steps..=steps).map(move |ix| (ix, iy)))
+                .map(|(ix, iy)| {
+                    let c = [
+                        guess[0] + f64::from(ix) * half,
+                        guess[1] + f64::from(iy) * half,
+                    ];
+                    (alignment_fit(&bitmap, c, &cells, 0), c)
+                })
+                .collect();
+            let best = scored.iter().map(|(s, _)| *s).max().unwrap();
+            assert_eq!(best, PERFECT_FIT, "the test needs a perfect fit");
+            let tied: Vec<Pt> = scored
+                .iter()
+                .filter(|(s, _)| *s == best)
+                .map(|(_, c)| *c)
+                .collect();
+            let n = tied.len() as f64;
+            let mean = [
+                tied.iter().map(|c| c[0]).sum::<f64>() / n,
+                tied.iter().map(|c| c[1]).sum::<f64>() / n,
+            ];
+            let (found_score, found) = search_alignment(&bitmap, guess, radius, half, u, v, 19);
+            assert_eq!(found_score, best);
+            assert!(
+                dist(found, mean) < 1e-9,
+                "{found:?} vs {mean:?} from {offset:?}"
+            );
+        }
     }
 
     /// The code order (top-left, top-right, bottom-left) [`triple`] gives
