@@ -594,7 +594,7 @@ fn search_alignment(
                 best = s;
                 sum = [c[0], c[1], 1.0];
                 if s == PERFECT_FIT {
-                    last_ring = last_ring.min(ring + reach_rings);
+                    last_ring = last_ring.min(ring.saturating_add(reach_rings));
                 }
             } else if s == best {
                 sum = [sum[0] + c[0], sum[1] + c[1], sum[2] + 1.0];

@@ -1,8 +1,11 @@
 //! Lossy WebP luma through Google's libwebp (feature `libwebp`): the same
 //! plane `webp_luma` reads with the pure-Rust `image-webp`, decoded by the C
-//! library the browsers use (SIMD loop filter and transforms; 2.5× faster on
-//! the zxing-cpp photo set's WebP files, see scan-bench/RESULTS.md). The only
-//! unsafe code in the crate is the one call below.
+//! library the browsers use (libwebp 1.6.0 as `libwebp-sys` 0.14 builds it;
+//! SIMD loop filter and transforms: 3.2× faster on the zxing-cpp photo set's
+//! WebP files, see scan-bench/RESULTS.md, session 15). Only simple lossy
+//! files (one `VP8 ` chunk, checked by `webp_luma`) reach it; lossless and
+//! extended files take the pure-Rust path. The crate's only unsafe code is
+//! the two calls below.
 #![allow(unsafe_code)]
 
 use std::ffi::c_int;
