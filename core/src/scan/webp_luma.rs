@@ -218,6 +218,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn corrupted_frames_never_panic_nor_misread_their_size() {
+        // Every 7th payload byte past the frame header xor-ed with a byte
+        // of a fixed sequence: damaged modes, coefficients and partition
+        // sizes, each decoded by whichever decoder the build has.
+        let original = lossy_sample();
+        let mut key = 0x9eu8;
+        for at in (HEADER + 10..original.len()).step_by(7) {
+            key = key.wrapping_mul(73).wrapping_add(41) | 1;
+            let mut bytes = original.clone();
+            bytes[at] ^= key;
+            match decode(&bytes, &ScanLimits::default()) {
+                Some(Ok(luma)) => assert_eq!(luma.dimensions(), (471, 353), "byte {at}"),
+                Some(Err(ScanError::Corrupt(_))) => {}
+                other => panic!("byte {at}: {other:?}"),
+            }
+        }
+    }
+
     /// libwebp and image-webp both implement VP8 (RFC 6386) to the bit: the
     /// planes they decode are identical.
     #[cfg(feature = "libwebp")]
