@@ -2,19 +2,20 @@
 //! plane `webp_luma` reads with the pure-Rust `image-webp`, decoded by the C
 //! library the browsers use (libwebp 1.6.0 as `libwebp-sys` 0.14 builds it;
 //! SIMD loop filter and transforms: 3.2× faster on the zxing-cpp photo set's
-//! WebP files, see scan-bench/RESULTS.md, session 15). Only simple lossy
-//! files (one `VP8 ` chunk, checked by `webp_luma`) reach it; lossless and
-//! extended files take the pure-Rust path. The crate's only unsafe code is
-//! the two calls below.
+//! WebP files, see scan-bench/RESULTS.md, session 15). Only the VP8 key
+//! frame of a simple lossy file (one `VP8 ` chunk, found by `webp_luma`)
+//! reaches it; lossless and extended files take the pure-Rust path. The
+//! crate's only unsafe code is the two calls below.
 #![allow(unsafe_code)]
 
 use std::ffi::c_int;
 
 use libwebp_sys::{WebPDecodeYUVInto, WebPGetInfo};
 
-/// The luma plane of a simple lossy WebP file, `width` × `height` with no
-/// padding, as VP8 stores it (studio swing); None when libwebp refuses the
-/// file or reads another size from it than the caller did.
+/// The luma plane of a VP8 key frame (a simple lossy WebP file's payload),
+/// `width` × `height` with no padding, as VP8 stores it (studio swing); None
+/// when libwebp refuses the frame or reads another size from it than the
+/// caller did.
 pub fn decode(bytes: &[u8], width: usize, height: usize) -> Option<Vec<u8>> {
     let (mut seen_width, mut seen_height): (c_int, c_int) = (0, 0);
     // SAFETY: `bytes` is valid for reading `bytes.len()` bytes and the two

@@ -57,14 +57,9 @@ fn full_range(y: u8) -> u8 {
 /// The frame's luma, full range, `width` × `height` with no padding, decoded
 /// by libwebp (feature `libwebp`).
 #[cfg(feature = "libwebp")]
-fn frame_luma(
-    bytes: &[u8],
-    _payload: &[u8],
-    width: u32,
-    height: u32,
-) -> Result<Vec<u8>, ScanError> {
+fn frame_luma(payload: &[u8], width: u32, height: u32) -> Result<Vec<u8>, ScanError> {
     let size = |n: u32| usize::try_from(n).map_err(|e| ScanError::Corrupt(e.to_string()));
-    let mut luma = super::libwebp_luma::decode(bytes, size(width)?, size(height)?)
+    let mut luma = super::libwebp_luma::decode(payload, size(width)?, size(height)?)
         .ok_or_else(|| ScanError::Corrupt("libwebp could not decode the VP8 frame".into()))?;
     luma.iter_mut().for_each(|y| *y = full_range(*y));
     Ok(luma)
@@ -73,12 +68,7 @@ fn frame_luma(
 /// The frame's luma, full range, `width` × `height` with no padding, decoded
 /// by `image-webp`.
 #[cfg(not(feature = "libwebp"))]
-fn frame_luma(
-    _bytes: &[u8],
-    payload: &[u8],
-    width: u32,
-    height: u32,
-) -> Result<Vec<u8>, ScanError> {
+fn frame_luma(payload: &[u8], width: u32, height: u32) -> Result<Vec<u8>, ScanError> {
     let frame = Vp8Decoder::decode_frame(Cursor::new(payload))
         .map_err(|e| ScanError::Corrupt(e.to_string()))?;
     if (u32::from(frame.width), u32::from(frame.height)) != (width, height) {
@@ -119,7 +109,7 @@ pub fn decode(bytes: &[u8], limits: &ScanLimits) -> Option<Result<image::GrayIma
             max_pixels: limits.max_pixels,
         }));
     }
-    let luma = match frame_luma(bytes, payload, width, height) {
+    let luma = match frame_luma(payload, width, height) {
         Ok(luma) => luma,
         Err(e) => return Some(Err(e)),
     };
