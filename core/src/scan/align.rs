@@ -419,8 +419,9 @@ mod tests {
         let streak = Psf::motion(8.0, 0.0);
         let (size, _, image) = render_hallmark(3, 6, &streak, 40.0);
         let truth = corners_of(&image.map, size);
-        // Placed a pixel and more off, with a streak a third too long.
-        let off = [[1.2, -0.4], [-0.9, 0.5], [1.1, 0.8], [-0.7, -0.6]];
+        // Placed one and a half pixels and more off (half a module), with a
+        // streak a third too long.
+        let off = [[1.8, -0.6], [-1.4, 0.8], [1.6, 1.2], [-1.0, -0.9]];
         let start: Vec<Pt> = truth
             .iter()
             .zip(off)

@@ -12,6 +12,7 @@
 //! and a half modules read here and nowhere else in the scanner.
 
 use super::blur::{candidates, Psf};
+use super::hallmark_prior::LARGEST_HALLMARK;
 use super::homography::{dist, ModuleMap, Pt};
 use super::pixel_model::{Observations, Region, RING};
 use super::plane::Plane;
@@ -105,7 +106,10 @@ pub fn prepare_coarse(
     size: usize,
 ) -> Option<Prepared> {
     let region = Region::new(plane, inverted, map, size)?;
-    let decoder = SoftDecoder::new(size)?;
+    let mut decoder = SoftDecoder::new(size)?;
+    if size <= LARGEST_HALLMARK {
+        decoder = decoder.for_hallmark();
+    }
     let known = cell_knowledge(&decoder, region.side());
     let module = dist(map.map([0.0, 0.0]), map.map([size as f64, 0.0]))
         .max(dist(map.map([0.0, 0.0]), map.map([0.0, size as f64])))

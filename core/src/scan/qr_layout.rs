@@ -168,6 +168,11 @@ impl Layout {
         self.size
     }
 
+    /// The version, 1–40.
+    pub fn version(&self) -> usize {
+        self.version
+    }
+
     /// The function-pattern value of the module at row-major index `i`, if
     /// it is one.
     pub fn pattern(&self, i: usize) -> Option<bool> {

@@ -15,6 +15,8 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::grid_decode::decode_bits;
+use super::hallmark_prior::{hallmark_text, known_bits};
+use super::osd::BinaryCode;
 use super::qr_layout::{interleaving, mask_bit, Block, Format, Layout};
 
 /// Error correction codewords a block must have left unused after its
@@ -22,6 +24,9 @@ use super::qr_layout::{interleaving, mask_bit, Block, Format, Layout};
 /// them could be a miscorrection (with 4 to spare, a random word decodes
 /// by chance about once in 2³² tries).
 const SPARE: usize = 4;
+/// The largest share of a block's read bits an ordered-statistics choice
+/// may disagree with.
+const MAX_FLIPPED_SHARE: f64 = 0.15;
 /// The most format bits (of 15 in a copy) that may disagree with the
 /// format read: BCH(15,5) corrects 3.
 const MAX_FORMAT_ERRORS: u32 = 3;
@@ -42,6 +47,57 @@ pub struct SoftDecoder {
     blocks: Vec<BlockState>,
     /// Block and index within it of each codeword in placement order.
     order: Vec<(usize, usize)>,
+    /// Whether the code is taken for a Touchmark hallmark.
+    hallmark: bool,
+    /// Bits fixed before reading (`hallmark_prior`), per codeword in
+    /// placement order: which bits (bit 7 first) and their values.
+    prior: Vec<Prior>,
+    /// True once a block is decoded by ordered statistics (`osd`): the
+    /// payload must then be a hallmark's exact text.
+    by_statistics: bool,
+}
+
+/// The bits of one codeword fixed before reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Prior {
+    /// The fixed bits.
+    mask: u8,
+    /// Their values (zero elsewhere).
+    value: u8,
+}
+
+impl Prior {
+    /// True when `word` has the fixed bits' values.
+    fn agrees(self, word: u8) -> bool {
+        word & self.mask == self.value
+    }
+
+    /// `word` with the fixed bits set to their values.
+    fn put_right(self, word: u8) -> u8 {
+        (word & !self.mask) | self.value
+    }
+}
+
+/// One codeword as read.
+#[derive(Debug, Clone, Copy)]
+struct Received {
+    value: u8,
+    /// How sure its least sure bit is (0 to 1).
+    sure: f32,
+    /// How sure its least sure bit not fixed by the prior is.
+    sure_unfixed: f32,
+    prior: Prior,
+}
+
+impl Default for Received {
+    fn default() -> Self {
+        Self {
+            value: 0,
+            sure: 1.0,
+            sure_unfixed: 1.0,
+            prior: Prior::default(),
+        }
+    }
 }
 
 /// What one attempt achieved.
@@ -63,7 +119,18 @@ impl SoftDecoder {
             format: None,
             blocks: Vec::new(),
             order: Vec::new(),
+            hallmark: false,
+            prior: Vec::new(),
+            by_statistics: false,
         })
+    }
+
+    /// The decoder taking the code for a Touchmark hallmark: the bits its
+    /// format fixes (`hallmark_prior`) are read as fixed, and a block whose
+    /// correction disagrees with them is not decoded.
+    pub fn for_hallmark(mut self) -> Self {
+        self.hallmark = true;
+        self
     }
 
     /// The layout decoded against.
@@ -89,14 +156,21 @@ impl SoftDecoder {
             }
         }
         for (w, &(b, j)) in self.order.iter().enumerate() {
-            let Some(Some(value)) = self
+            let (value, fixed) = match self
                 .blocks
                 .get(b)
                 .map(|s| s.corrected.as_ref().and_then(|c| c.get(j)))
-            else {
-                continue;
+            {
+                Some(Some(&value)) => (value, 0xff),
+                _ => {
+                    let prior = self.prior.get(w).copied().unwrap_or_default();
+                    (prior.value, prior.mask)
+                }
             };
             for (bit, &i) in self.codeword_modules(w).iter().enumerate() {
+                if fixed & (0x80 >> bit) == 0 {
+                    continue;
+                }
                 let set = value & (0x80 >> bit) != 0;
                 if let Some(slot) = known.get_mut(i) {
                     *slot = Some(set ^ mask_bit(format.mask, i / size, i % size));
@@ -155,61 +229,136 @@ impl SoftDecoder {
         (hard <= MAX_FORMAT_ERRORS).then_some(format)
     }
 
+    /// Reads the format from the soft values `darkness` unless it is read
+    /// already, and lays out the blocks for it; false when it cannot be.
+    pub fn read_format_of(&mut self, darkness: &[f32]) -> bool {
+        if self.format.is_some() {
+            return true;
+        }
+        let Some(format) = self.read_format(darkness) else {
+            return false;
+        };
+        let Some(shapes) = self.layout.blocks(format.level) else {
+            return false;
+        };
+        self.order = interleaving(&shapes);
+        if self.hallmark {
+            self.prior = placed_prior(self.layout.version(), &shapes, &self.order);
+        }
+        self.blocks = shapes
+            .into_iter()
+            .map(|shape| BlockState {
+                shape,
+                corrected: None,
+            })
+            .collect();
+        self.format = Some(format);
+        true
+    }
+
     /// Decodes every block not yet decoded from the soft values `darkness`
     /// (row-major, 1 = dark).
     pub fn attempt(&mut self, darkness: &[f32]) -> Attempt {
-        if self.format.is_none() {
-            let Some(format) = self.read_format(darkness) else {
-                return Attempt::Stuck;
-            };
-            let Some(shapes) = self.layout.blocks(format.level) else {
-                return Attempt::Stuck;
-            };
-            self.order = interleaving(&shapes);
-            self.blocks = shapes
-                .into_iter()
-                .map(|shape| BlockState {
-                    shape,
-                    corrected: None,
-                })
-                .collect();
-            self.format = Some(format);
+        if !self.read_format_of(darkness) {
+            return Attempt::Stuck;
         }
         let Some(format) = self.format else {
             return Attempt::Stuck;
         };
         let size = self.layout.size();
-        // Received codewords and how sure each is, per block.
-        let mut received: Vec<Vec<(u8, f32)>> = self
+        // Per block: each codeword as read and how sure it is, the bits a
+        // hallmark fixes, and the codeword with those bits put right (as
+        // sure as its other bits).
+        let mut read: Vec<Vec<Received>> = self
             .blocks
             .iter()
-            .map(|b| vec![(0, 0.0); b.shape.total])
+            .map(|b| vec![Received::default(); b.shape.total])
             .collect();
         for (w, &(b, j)) in self.order.iter().enumerate() {
-            let mut value = 0u8;
-            let mut sure = 1.0f32;
-            for &i in self.codeword_modules(w) {
+            let prior = self.prior.get(w).copied().unwrap_or_default();
+            let mut word = Received {
+                prior,
+                ..Received::default()
+            };
+            for (k, &i) in self.codeword_modules(w).iter().enumerate() {
                 let d = darkness.get(i).copied().unwrap_or(0.5);
                 let bit = (d > 0.5) ^ mask_bit(format.mask, i / size, i % size);
-                value = (value << 1) | u8::from(bit);
-                sure = sure.min((d - 0.5).abs() * 2.0);
+                word.value = (word.value << 1) | u8::from(bit);
+                let sure = (d - 0.5).abs() * 2.0;
+                word.sure = word.sure.min(sure);
+                if prior.mask & (0x80 >> k) == 0 {
+                    word.sure_unfixed = word.sure_unfixed.min(sure);
+                }
             }
-            if let Some(slot) = received.get_mut(b).and_then(|r| r.get_mut(j)) {
-                *slot = (value, sure);
+            if let Some(slot) = read.get_mut(b).and_then(|r| r.get_mut(j)) {
+                *slot = word;
             }
         }
         #[cfg(test)]
         if let Ok(truth) = std::env::var("TM_DEBUG_TRUTH_BITS") {
-            self.print_against_truth(&truth, darkness, &received);
+            let plain: Vec<Vec<(u8, f32)>> = read
+                .iter()
+                .map(|r| r.iter().map(|w| (w.value, w.sure)).collect())
+                .collect();
+            self.print_against_truth(&truth, darkness, &plain);
         }
         let mut progress = false;
-        for (state, words) in self.blocks.iter_mut().zip(&received) {
-            if state.corrected.is_none() {
-                state.corrected = decode_block(words, state.shape.ec());
-                progress |= state.corrected.is_some();
+        let mut not_a_hallmark = false;
+        for (state, words) in self.blocks.iter_mut().zip(&read) {
+            if state.corrected.is_some() {
+                continue;
+            }
+            let plain: Vec<(u8, f32)> = words.iter().map(|w| (w.value, w.sure)).collect();
+            let agrees = |c: &Vec<u8>| words.iter().zip(c).all(|(w, &c)| w.prior.agrees(c));
+            state.corrected = match decode_block(&plain, state.shape.ec()) {
+                // A code that decodes on its own and breaks the prior is
+                // some other code: read as it is, with no prior from now on.
+                Some(c) => {
+                    not_a_hallmark |= !agrees(&c);
+                    Some(c)
+                }
+                None if self.hallmark => {
+                    let fixed: Vec<(u8, f32)> = words
+                        .iter()
+                        .map(|w| (w.prior.put_right(w.value), w.sure_unfixed))
+                        .collect();
+                    decode_block(&fixed, state.shape.ec()).filter(agrees)
+                }
+                None => None,
+            };
+            progress |= state.corrected.is_some();
+        }
+        if not_a_hallmark {
+            self.hallmark = false;
+            self.prior.clear();
+        }
+        if self.hallmark {
+            for b in 0..self.blocks.len() {
+                if self.blocks.get(b).is_some_and(|s| s.corrected.is_none()) {
+                    if let (Some(words), Some(state)) =
+                        (self.ordered_statistics(b, darkness), self.blocks.get_mut(b))
+                    {
+                        state.corrected = Some(words);
+                        self.by_statistics = true;
+                        progress = true;
+                    }
+                }
             }
         }
         if self.blocks.iter().all(|b| b.corrected.is_some()) {
+            if self.by_statistics {
+                // Blocks chosen by ordered statistics are only believed
+                // when together they spell a hallmark.
+                let data: Vec<u8> = self
+                    .blocks
+                    .iter()
+                    .flat_map(|s| s.corrected.iter().flatten().take(s.shape.data).copied())
+                    .collect();
+                return match hallmark_text(&data) {
+                    Some(text) => Attempt::Decoded(text.into_bytes()),
+                    None => Attempt::Stuck,
+                };
+            }
             return match self.payload(darkness) {
                 Some(bytes) => Attempt::Decoded(bytes),
                 None => Attempt::Stuck,
@@ -220,6 +369,46 @@ impl SoftDecoder {
         } else {
             Attempt::Stuck
         }
+    }
+
+    /// Block `b` decoded by ordered statistics (`osd`) from its bits in
+    /// `darkness`, with the bits the prior fixes taken as read; None when
+    /// the nearest block found disagrees with more than
+    /// [`MAX_FLIPPED_SHARE`] of the other bits (chance: about a quarter).
+    fn ordered_statistics(&self, b: usize, darkness: &[f32]) -> Option<Vec<u8>> {
+        let format = self.format?;
+        let size = self.layout.size();
+        let state = self.blocks.get(b)?;
+        let bits = state.shape.total * 8;
+        let mut read = vec![0.5f32; bits];
+        let mut known = vec![None; bits];
+        for (w, &(ob, j)) in self.order.iter().enumerate() {
+            if ob != b {
+                continue;
+            }
+            let prior = self.prior.get(w).copied().unwrap_or_default();
+            for (k, &i) in self.codeword_modules(w).iter().enumerate() {
+                let d = darkness.get(i).copied().unwrap_or(0.5);
+                let set = if mask_bit(format.mask, i / size, i % size) {
+                    1.0 - d
+                } else {
+                    d
+                };
+                let at = j * 8 + k;
+                if let Some(slot) = read.get_mut(at) {
+                    *slot = set;
+                }
+                if prior.mask & (0x80 >> k) != 0 {
+                    if let Some(slot) = known.get_mut(at) {
+                        *slot = Some(prior.value & (0x80 >> k) != 0);
+                    }
+                }
+            }
+        }
+        let code = BinaryCode::new(state.shape.data, state.shape.total)?;
+        let choice = code.decode(&read, &known)?;
+        let unknown = known.iter().filter(|k| k.is_none()).count();
+        (choice.flips as f64 <= MAX_FLIPPED_SHARE * unknown as f64).then_some(choice.codewords)
     }
 
     /// Prints, against the true modules `truth` ('0'/'1' row after row),
@@ -279,6 +468,35 @@ impl SoftDecoder {
             }
         })
     }
+}
+
+/// The bits a hallmark's format fixes (`hallmark_prior`), per codeword in
+/// placement `order`, for a code of `version` with blocks `shapes`.
+fn placed_prior(version: usize, shapes: &[Block], order: &[(usize, usize)]) -> Vec<Prior> {
+    let data: usize = shapes.iter().map(|b| b.data).sum();
+    // Block and index of each data codeword in the order they are dealt.
+    let dealt: Vec<(usize, usize)> = shapes
+        .iter()
+        .enumerate()
+        .flat_map(|(b, shape)| (0..shape.data).map(move |j| (b, j)))
+        .collect();
+    let mut prior = vec![Prior::default(); order.len()];
+    for (at, value) in known_bits(version, data) {
+        let Some(&slot) = dealt.get(at / 8) else {
+            continue;
+        };
+        let Some(w) = order.iter().position(|&o| o == slot) else {
+            continue;
+        };
+        if let Some(p) = prior.get_mut(w) {
+            let bit = 0x80 >> (at % 8);
+            p.mask |= bit;
+            if value {
+                p.value |= bit;
+            }
+        }
+    }
+    prior
 }
 
 /// Decodes one block's received codewords (value, sureness): plain first,
@@ -451,6 +669,92 @@ mod tests {
             decoder.attempt(&soft(&dark)),
             Attempt::Decoded(HALLMARK.to_vec())
         );
+    }
+
+    /// Makes `count` codewords (placement order, from `first`) wrong by
+    /// one bit each, read barely past the threshold, and every other bit a
+    /// little unsure.
+    fn one_bit_off(values: &mut [f32], layout: &Layout, first: usize, count: usize) {
+        for v in values.iter_mut() {
+            *v = if *v > 0.5 { 0.7 } else { 0.3 };
+        }
+        for w in first..first + count {
+            let i = layout.data_modules()[w * 8 + (w * 3) % 8];
+            values[i] = if values[i] > 0.5 { 0.45 } else { 0.55 };
+        }
+    }
+
+    #[test]
+    fn a_hallmark_past_erasures_reads_by_ordered_statistics() {
+        // 60 of 100 codewords wrong (15 a block), a bit each: past what
+        // erasures reach (16 a block, 4 to spare), as sure as the bits
+        // that are right. Ordered statistics find the 60 bits.
+        let (size, dark) = modules(HALLMARK, qrcode::EcLevel::H);
+        let layout = Layout::new(size).unwrap();
+        let mut values = soft(&dark);
+        one_bit_off(&mut values, &layout, 0, 60);
+        let mut plain = SoftDecoder::new(size).unwrap();
+        assert_eq!(
+            plain.attempt(&values),
+            Attempt::Stuck,
+            "erasures must fail for this test to mean anything"
+        );
+        let mut decoder = SoftDecoder::new(size).unwrap().for_hallmark();
+        assert_eq!(
+            decoder.attempt(&values),
+            Attempt::Decoded(HALLMARK.to_vec())
+        );
+    }
+
+    #[test]
+    fn other_codes_read_as_they_are_when_taken_for_a_hallmark() {
+        // A version-4 code of other text breaks the prior: read all the
+        // same, damaged as far as erasures reach.
+        let text = b"HTTPS://EXAMPLE.COM/ABCDEFGHIJKLMNOPQRSTUVWXY";
+        let (size, dark) = modules(text, qrcode::EcLevel::H);
+        assert_eq!(size, 33);
+        let layout = Layout::new(size).unwrap();
+        let mut values = soft(&dark);
+        damage(&layout, &mut values, 0..40, 0.05);
+        let mut decoder = SoftDecoder::new(size).unwrap().for_hallmark();
+        assert_eq!(decoder.attempt(&values), Attempt::Decoded(text.to_vec()));
+    }
+
+    #[test]
+    fn noise_never_reads_as_a_hallmark() {
+        // Random darkness under a hallmark's patterns and format: ordered
+        // statistics always find a nearest block, and must not believe it.
+        // Either guard alone holds here (a quarter of the bits flipped, and
+        // text that is no hallmark); without both, this fails.
+        let (size, dark) = modules(HALLMARK, qrcode::EcLevel::H);
+        let layout = Layout::new(size).unwrap();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 40) as f32 / (1u64 << 24) as f32
+        };
+        let data: std::collections::HashSet<usize> =
+            layout.data_modules().iter().copied().collect();
+        for _ in 0..200 {
+            let values: Vec<f32> = (0..size * size)
+                .map(|i| {
+                    if data.contains(&i) {
+                        random()
+                    } else if dark[i] {
+                        0.9
+                    } else {
+                        0.1
+                    }
+                })
+                .collect();
+            let mut decoder = SoftDecoder::new(size).unwrap().for_hallmark();
+            assert_ne!(
+                std::mem::discriminant(&decoder.attempt(&values)),
+                std::mem::discriminant(&Attempt::Decoded(Vec::new()))
+            );
+        }
     }
 
     #[test]
