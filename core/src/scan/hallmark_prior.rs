@@ -5,7 +5,7 @@
 //! least 33 characters and at most what the version holds), the pairs
 //! `TM` and `H1`, and the leading bits of the pair that starts with `:`.
 //! The soft decoder (`soft_decode`) takes those bits as read, and the pixel
-//! model as known modules: on a version-4 code they are about 30 modules
+//! model as known modules: on a version-4 code they are 34 modules
 //! beside the alignment pattern, near the corner placed least surely.
 
 use crate::certificate::claims::is_valid_serial;

@@ -11,6 +11,13 @@
 //! the blur they spread into their neighbours (decision feedback). Once
 //! every block is decoded, the corrected grid goes to the ordinary grid
 //! decoder for its segments.
+//!
+//! A decoder for a hallmark ([`SoftDecoder::for_hallmark`]) knows more: the
+//! bits its `TMH1:` text fixes (`hallmark_prior`) are taken as read, and a
+//! block that erasures cannot decode is decoded bit by bit by ordered
+//! statistics (`osd`), where a codeword with one wrong bit costs one bit,
+//! not a whole codeword. Such blocks are believed only when the payload
+//! they make is a hallmark's text exactly as an encoder writes it.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -126,8 +133,10 @@ impl SoftDecoder {
     }
 
     /// The decoder taking the code for a Touchmark hallmark: the bits its
-    /// format fixes (`hallmark_prior`) are read as fixed, and a block whose
-    /// correction disagrees with them is not decoded.
+    /// format fixes (`hallmark_prior`) are read as fixed, and blocks past
+    /// erasures are decoded by ordered statistics (`osd`). A block that
+    /// decodes as read and breaks the fixed bits shows some other code:
+    /// the decoder then reads it as it is.
     pub fn for_hallmark(mut self) -> Self {
         self.hallmark = true;
         self
