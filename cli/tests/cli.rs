@@ -152,7 +152,7 @@ fn scan_json_is_one_object_per_file() {
 fn scan_says_what_to_do_about_a_capture_problem() {
     let (code, out, _) = run(bin()
         .arg("scan")
-        .arg(vectors().join("images/diagnostics/hallmark-seed7-034.png")));
+        .arg(vectors().join("images/diagnostics/hallmark-seed9-091.png")));
     assert_eq!(code, 0);
     assert!(out.contains("problem: too_small (move closer)"), "{out}");
 }

@@ -137,7 +137,7 @@ fn a_code_held_in_view_gets_the_deep_look() {
 fn guidance_from_the_deep_look_holds_until_the_next() {
     // A hallmark only the deep look sees, too small for its blur: "move
     // closer" from that frame on, not only for the rest of a cycle.
-    let bytes = std::fs::read(images_dir().join("diagnostics/hallmark-seed7-034.png")).unwrap();
+    let bytes = std::fs::read(images_dir().join("diagnostics/hallmark-seed9-091.png")).unwrap();
     let luma = decode_to_luma(&bytes, &ScanLimits::default()).unwrap();
     let mut scanner = FrameScanner::default();
     let problems: Vec<_> = (0..2 * (FrameScanner::DEEP_LOOK_AFTER + 1) + 1)
