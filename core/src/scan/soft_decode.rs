@@ -62,6 +62,8 @@ pub struct SoftDecoder {
     /// True once a block is decoded by ordered statistics (`osd`): the
     /// payload must then be a hallmark's exact text.
     by_statistics: bool,
+    /// The binary code of each block shape met, built once.
+    binary_codes: Vec<(Block, BinaryCode)>,
 }
 
 /// The bits of one codeword fixed before reading.
@@ -93,6 +95,8 @@ struct Received {
     sure: f32,
     /// How sure its least sure bit not fixed by the prior is.
     sure_unfixed: f32,
+    /// Each bit's read (bit 7 first): how likely it is set, 0 to 1.
+    bits: [f32; 8],
     prior: Prior,
 }
 
@@ -102,6 +106,7 @@ impl Default for Received {
             value: 0,
             sure: 1.0,
             sure_unfixed: 1.0,
+            bits: [0.5; 8],
             prior: Prior::default(),
         }
     }
@@ -129,6 +134,7 @@ impl SoftDecoder {
             hallmark: false,
             prior: Vec::new(),
             by_statistics: false,
+            binary_codes: Vec::new(),
         })
     }
 
@@ -291,8 +297,12 @@ impl SoftDecoder {
             };
             for (k, &i) in self.codeword_modules(w).iter().enumerate() {
                 let d = darkness.get(i).copied().unwrap_or(0.5);
-                let bit = (d > 0.5) ^ mask_bit(format.mask, i / size, i % size);
+                let masked = mask_bit(format.mask, i / size, i % size);
+                let bit = (d > 0.5) ^ masked;
                 word.value = (word.value << 1) | u8::from(bit);
+                if let Some(slot) = word.bits.get_mut(k) {
+                    *slot = if masked { 1.0 - d } else { d };
+                }
                 let sure = (d - 0.5).abs() * 2.0;
                 word.sure = word.sure.min(sure);
                 if prior.mask & (0x80 >> k) == 0 {
@@ -342,15 +352,21 @@ impl SoftDecoder {
             self.prior.clear();
         }
         if self.hallmark {
-            for b in 0..self.blocks.len() {
-                if self.blocks.get(b).is_some_and(|s| s.corrected.is_none()) {
-                    if let (Some(words), Some(state)) =
-                        (self.ordered_statistics(b, darkness), self.blocks.get_mut(b))
-                    {
-                        state.corrected = Some(words);
-                        self.by_statistics = true;
-                        progress = true;
-                    }
+            for (state, words) in self.blocks.iter_mut().zip(&read) {
+                if state.corrected.is_some() {
+                    continue;
+                }
+                let code = match self.binary_codes.iter().position(|c| c.0 == state.shape) {
+                    Some(k) => self.binary_codes.get(k).map(|c| &c.1),
+                    None => BinaryCode::new(state.shape.data, state.shape.total).and_then(|code| {
+                        self.binary_codes.push((state.shape, code));
+                        self.binary_codes.last().map(|c| &c.1)
+                    }),
+                };
+                if let Some(corrected) = code.and_then(|code| ordered_statistics(code, words)) {
+                    state.corrected = Some(corrected);
+                    self.by_statistics = true;
+                    progress = true;
                 }
             }
         }
@@ -378,46 +394,6 @@ impl SoftDecoder {
         } else {
             Attempt::Stuck
         }
-    }
-
-    /// Block `b` decoded by ordered statistics (`osd`) from its bits in
-    /// `darkness`, with the bits the prior fixes taken as read; None when
-    /// the nearest block found disagrees with more than
-    /// [`MAX_FLIPPED_SHARE`] of the other bits (chance: about a quarter).
-    fn ordered_statistics(&self, b: usize, darkness: &[f32]) -> Option<Vec<u8>> {
-        let format = self.format?;
-        let size = self.layout.size();
-        let state = self.blocks.get(b)?;
-        let bits = state.shape.total * 8;
-        let mut read = vec![0.5f32; bits];
-        let mut known = vec![None; bits];
-        for (w, &(ob, j)) in self.order.iter().enumerate() {
-            if ob != b {
-                continue;
-            }
-            let prior = self.prior.get(w).copied().unwrap_or_default();
-            for (k, &i) in self.codeword_modules(w).iter().enumerate() {
-                let d = darkness.get(i).copied().unwrap_or(0.5);
-                let set = if mask_bit(format.mask, i / size, i % size) {
-                    1.0 - d
-                } else {
-                    d
-                };
-                let at = j * 8 + k;
-                if let Some(slot) = read.get_mut(at) {
-                    *slot = set;
-                }
-                if prior.mask & (0x80 >> k) != 0 {
-                    if let Some(slot) = known.get_mut(at) {
-                        *slot = Some(prior.value & (0x80 >> k) != 0);
-                    }
-                }
-            }
-        }
-        let code = BinaryCode::new(state.shape.data, state.shape.total)?;
-        let choice = code.decode(&read, &known)?;
-        let unknown = known.iter().filter(|k| k.is_none()).count();
-        (choice.flips as f64 <= MAX_FLIPPED_SHARE * unknown as f64).then_some(choice.codewords)
     }
 
     /// Prints, against the true modules `truth` ('0'/'1' row after row),
@@ -477,6 +453,26 @@ impl SoftDecoder {
             }
         })
     }
+}
+
+/// A block decoded by ordered statistics (`osd`, `code` its binary code)
+/// from its codewords as read, the bits the prior fixes taken as read; None
+/// when the nearest block found disagrees with more than
+/// [`MAX_FLIPPED_SHARE`] of the other bits (chance: about a quarter).
+fn ordered_statistics(code: &BinaryCode, words: &[Received]) -> Option<Vec<u8>> {
+    let read: Vec<f32> = words.iter().flat_map(|w| w.bits).collect();
+    let known: Vec<Option<bool>> = words
+        .iter()
+        .flat_map(|w| {
+            (0..8).map(move |k| {
+                let bit = 0x80 >> k;
+                (w.prior.mask & bit != 0).then_some(w.prior.value & bit != 0)
+            })
+        })
+        .collect();
+    let choice = code.decode(&read, &known)?;
+    let unknown = known.iter().filter(|k| k.is_none()).count();
+    (choice.flips as f64 <= MAX_FLIPPED_SHARE * unknown as f64).then_some(choice.codewords)
 }
 
 /// The bits a hallmark's format fixes (`hallmark_prior`), per codeword in
